@@ -35,7 +35,8 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(units_app, name="units")
 
 out = Console()
-err = Console(stderr=True)
+# Messages are not hard-wrapped: a clerk may paste them into a ticket or grep a log.
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Format(StrEnum):

@@ -116,6 +116,9 @@ class _Builder:
             )
         if data["index"] == "parindex" and total_max is not None and total_max != 100:
             self.err(f"PAR INDEX có tổng 100 điểm; total_max đang là {total_max:g}.", data)
+        sources = data.get("sources") or []
+        if not isinstance(sources, list) or not all(isinstance(s, Mapping) for s in sources):
+            self.err("'sources' phải là danh sách các bảng khóa–giá trị (title, url).", data)
         components = self._components(data)
         groups = self._groups(data)
         if self.problems or total_max is None:
@@ -287,15 +290,18 @@ class _Builder:
                     f"component_totals chỉ nhận 'appraisal' và 'survey', không có '{key}'.", data
                 )
                 continue
-            if abs(actual[key] - float(expected)) > TOLERANCE:
+            number = self._number(expected, f"component_totals.{key}", data)
+            if number is None:
+                continue
+            if abs(actual[key] - number) > TOLERANCE:
                 label = "thẩm định" if key == "appraisal" else "điều tra xã hội học"
                 self.err(
                     f"Tổng điểm {label} của các tiêu chí thành phần là {actual[key]:g}, "
-                    f"khác {float(expected):g} đã khai báo.",
+                    f"khác {number:g} đã khai báo.",
                     data,
                     code="component_sum",
                 )
-            result[key] = float(expected)
+            result[key] = number
         return result
 
     def _groups(self, data: Mapping[str, Any]) -> tuple[Group, ...]:
@@ -305,7 +311,9 @@ class _Builder:
             if not isinstance(item, Mapping) or "code" not in item or "min_percent" not in item:
                 self.err("Mỗi nhóm xếp loại cần 'code' và 'min_percent'.", item)
                 continue
-            groups.append(Group(_text(item["code"]), float(item["min_percent"])))
+            min_percent = self._number(item["min_percent"], "min_percent", item)
+            if min_percent is not None:
+                groups.append(Group(_text(item["code"]), min_percent))
         if len({g.code for g in groups}) != len(groups):
             self.err("Mã nhóm xếp loại bị trùng.", data)
         return tuple(groups)

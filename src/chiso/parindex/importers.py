@@ -32,6 +32,11 @@ SHEET_COLUMNS = {
 }
 
 
+def _blank(value: object) -> bool:
+    """An empty cell: None from XLSX, "" (or spaces) from CSV."""
+    return value is None or not str(value).strip()
+
+
 def _fail(path: Path, what: str, problems: list[Problem]) -> ValidationFailed:
     return ValidationFailed(
         f"Không nhập được {what} từ tệp {path.name}: {len(problems)} lỗi; không có gì được ghi.",
@@ -50,11 +55,12 @@ def import_results_table(
     problems: list[Problem] = []
     rows: list[ProvinceResult] = []
     seen: dict[str, int] = {}
+    ranked: list[tuple[Row, str, float, int | None]] = []
     for row in table.rows:
         name = read_text(table, row, "province", problems)
         province = None
         if name is None:
-            if row.get("province") is None:
+            if _blank(row.get("province")):
                 problems.append(table.problem("Thiếu tên tỉnh.", row=row, column="province"))
         else:
             try:
@@ -121,6 +127,8 @@ def import_results_table(
                         code="inconsistent",
                     )
                 )
+        if index is not None:
+            ranked.append((row, province or name or "?", index, rank))
         if province is not None and index is not None:
             rows.append(
                 ProvinceResult(
@@ -135,30 +143,30 @@ def import_results_table(
         problems.append(
             Problem("Tệp không có dòng dữ liệu nào.", file=path.name, sheet=table.sheet)
         )
-    problems.extend(_rank_problems(table, rows, seen))
+    problems.extend(_rank_problems(table, ranked))
     if problems:
         raise _fail(path, f"bảng kết quả các tỉnh năm {year}", problems)
     return ResultsTable(year=year, rows=tuple(rows), source=str(path))
 
 
-def _rank_problems(
-    table: Table, rows: list[ProvinceResult], row_of: dict[str, int]
-) -> list[Problem]:
-    """Published ranks must agree with the index values (ties share a rank)."""
+def _rank_problems(table: Table, ranked: list[tuple[Row, str, float, int | None]]) -> list[Problem]:
+    """Published ranks must agree with the index values (ties share a rank).
+
+    Every row with a readable index counts, keyed by its row number, so a duplicated or
+    misspelt province (reported on its own) does not make the other ranks look wrong.
+    """
     from chiso.parindex.ranking import competition_ranks
 
-    expected = competition_ranks({r.province: r.index_percent for r in rows})
+    expected = competition_ranks({str(row.number): index for row, _, index, _ in ranked})
     problems = []
-    for r in rows:
-        if r.rank is not None and r.rank != expected[r.province]:
+    for row, province, index, rank in ranked:
+        want = expected[str(row.number)]
+        if rank is not None and rank != want:
             problems.append(
-                Problem(
-                    f"Thứ hạng {r.rank} của {r.province} không khớp với chỉ số "
-                    f"{vi.format_percent(r.index_percent)} (theo chỉ số phải là hạng "
-                    f"{expected[r.province]}).",
-                    file=table.file,
-                    sheet=table.sheet,
-                    row=row_of[r.province],
+                table.problem(
+                    f"Thứ hạng {rank} của {province} không khớp với chỉ số "
+                    f"{vi.format_percent(index)} (theo chỉ số phải là hạng {want}).",
+                    row=row,
                     column="rank",
                     code="rank_mismatch",
                 )
@@ -189,7 +197,7 @@ def import_score_sheet(
     for row in table.rows:
         code = read_text(table, row, "code", problems)
         if code is None:
-            if row.get("code") is None:
+            if _blank(row.get("code")):
                 problems.append(table.problem("Thiếu mã tiêu chí.", row=row, column="code"))
             continue
         code = code.upper().rstrip(".")
