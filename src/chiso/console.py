@@ -177,8 +177,15 @@ def _sources(a: Analysis) -> Group:
     if p.results:
         lines.append(Text(f"- Bảng kết quả các tỉnh: {p.results}"))
     lines.append(Text(f"- Bảng điểm chi tiết: {p.sheet}"))
+    urls: dict[str, list[str]] = {}
+    for province, url in p.published_figures:
+        urls.setdefault(url, []).append(province)
+    for url, provinces in urls.items():
+        lines.append(Text(f"- Số liệu công bố ({', '.join(provinces)}): {url}", style="dim"))
     for s in p.published_sources:
-        lines.append(Text(f"- {s.get('title', '')}: {s.get('url', '')}", style="dim"))
+        lines.append(
+            Text(f"- Khung chỉ số — {s.get('title', '')}: {s.get('url', '')}", style="dim")
+        )
     return Group(*lines)
 
 

@@ -1,7 +1,8 @@
 """Read a table from CSV or XLSX as rows that remember where they came from.
 
 Importers only see :class:`Row` objects: a cell value plus the file, sheet, row number and
-column letter a clerk would look for in Excel. Headers are matched case- and accent-tolerantly
+column letter a clerk would look for in Excel. Headers are matched ignoring case, spacing and
+Unicode form (NFC/NFD)
 against each importer's aliases, so "Điểm đạt" and "achieved" both work.
 """
 
@@ -141,12 +142,31 @@ def _read_csv(path: Path) -> list[list[Any]]:
                 )
             ],
         )
-    sample = text[:4096]
+    # The sniffer splits lines on \n only; a file with bare \r line ends would look like one line.
+    sample = text[:4096].replace("\r\n", "\n").replace("\r", "\n")
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = dialect.delimiter
     except csv.Error:
+        # The sniffer needs rows of equal width; judge a ragged file by its header line.
         dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+        delimiter = max(",;\t", key=sample.partition("\n")[0].count)
+    # newline="": rows may end in \r\n, \n or \r alone (Excel for Mac), as the csv module expects.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, delimiter=delimiter)
+    try:
+        return [list(r) for r in reader]
+    except csv.Error as exc:  # e.g. an unclosed quote swallowing the rest of the file
+        raise ValidationFailed(
+            f"Tệp {path.name} không đọc được như bảng CSV.",
+            [
+                Problem(
+                    f"Cấu trúc CSV không hợp lệ, có thể do dấu ngoặc kép chưa đóng ({exc}).",
+                    file=path.name,
+                    row=reader.line_num,
+                    code="invalid_csv",
+                )
+            ],
+        ) from exc
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:

@@ -75,6 +75,18 @@ def import_annex(
     items: dict[str, dict[str, Any]] = {}
     order: list[str] = []
     for row in table.rows:
+        if isinstance(row.get("code"), float):
+            # Excel turned "1.10" into the number 1.1: the hierarchy would be silently wrong.
+            problems.append(
+                table.problem(
+                    f"Mã {row.get('code')!r} đang là số; hãy định dạng cột mã là Văn bản (Text) "
+                    "để giữ đúng mã như 1.10.",
+                    row=row,
+                    column="code",
+                    code="code_is_number",
+                )
+            )
+            continue
         code = read_text(table, row, "code", problems)
         if not code:
             continue

@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from chiso.errors import NotFound, Problem, ValidationFailed
 from chiso.frameworks.schema import Framework
 from chiso.frameworks.yaml_lines import line_of, load_yaml
@@ -100,7 +102,13 @@ class Crosswalk:
 
 def load_crosswalk(path: str | Path) -> Crosswalk:
     path = Path(path)
-    data = load_yaml(path.read_text(encoding="utf-8"))
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ValidationFailed(
+            f"Không đọc được bảng chuyển đổi {path.name}.",
+            [Problem(f"Tệp phải là YAML UTF-8 ({type(exc).__name__}).", file=path.name)],
+        ) from exc
     problems: list[Problem] = []
 
     def err(message: str, where: Any = None) -> None:
@@ -120,6 +128,12 @@ def load_crosswalk(path: str | Path) -> Crosswalk:
             err(f"'kind' phải là một trong {', '.join(KINDS)}.", item)
             continue
         target = item.get("to")
+        if target is not None and not isinstance(target, str):
+            err(
+                f"'to' của {item['from']} phải là mã (văn bản) hoặc null; hãy đặt trong ngoặc kép.",
+                item,
+            )
+            continue
         mappings.append(
             Mapping_(
                 item["from"].strip(),

@@ -306,6 +306,9 @@ class _Builder:
 
     def _groups(self, data: Mapping[str, Any]) -> tuple[Group, ...]:
         raw = data.get("groups") or []
+        if not isinstance(raw, list):
+            self.err("'groups' phải là danh sách nhóm xếp loại (code, min_percent).", data)
+            return ()
         groups = []
         for item in raw:
             if not isinstance(item, Mapping) or "code" not in item or "min_percent" not in item:
@@ -346,7 +349,8 @@ def embedded(year: int, index: str = "parindex") -> Framework:
     """The framework shipped with chiso for a year (cached: frameworks are immutable)."""
     for path in embedded_paths(index):
         if path.stem == str(year):
-            return load(path)
+            # A stable origin, not this machine's install path, for provenance and messages.
+            return load_text(path.read_text(encoding="utf-8"), origin=f"chiso:{index}/{path.name}")
     years = ", ".join(p.stem for p in embedded_paths(index))
     raise NotFound(f"Chưa có khung chỉ số {index} năm {year}. Các năm có sẵn: {years}.")
 

@@ -64,6 +64,7 @@ class Provenance:
     sheet: str
     sheet_illustrative: bool
     published_sources: tuple[Mapping[str, str], ...] = ()
+    published_figures: tuple[tuple[str, str], ...] = ()  # (province, source URL) in the table
 
     @property
     def illustrative(self) -> bool:
@@ -160,6 +161,9 @@ def analyse(
             sheet=sheet.source,
             sheet_illustrative=sheet.illustrative,
             published_sources=framework.sources,
+            published_figures=tuple(
+                (r.province, r.source) for r in (table.rows if table else ()) if not r.illustrative
+            ),
         ),
         changes=changes,
         previous_year=previous.sheet.year if previous else None,

@@ -104,6 +104,7 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
             "sheet": p.sheet,
             "sheet_illustrative": p.sheet_illustrative,
             "published_sources": [dict(s) for s in p.published_sources],
+            "published_figures": [{"province": n, "source": u} for n, u in p.published_figures],
             "note": ILLUSTRATIVE if p.illustrative else None,
         },
         "total": {"achieved": analysis.achieved, "max": analysis.max, "percent": analysis.percent},

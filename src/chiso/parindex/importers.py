@@ -143,7 +143,8 @@ def import_results_table(
         problems.append(
             Problem("Tệp không có dòng dữ liệu nào.", file=path.name, sheet=table.sheet)
         )
-    problems.extend(_rank_problems(table, ranked))
+    if len(ranked) == len(table.rows):  # an unreadable index leaves the true ranks unknown
+        problems.extend(_rank_problems(table, ranked))
     if problems:
         raise _fail(path, f"bảng kết quả các tỉnh năm {year}", problems)
     return ResultsTable(year=year, rows=tuple(rows), source=str(path))
