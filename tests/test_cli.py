@@ -235,3 +235,12 @@ def test_every_command_has_vietnamese_help():
         result = invoke(*args)
         assert result.exit_code == 0
         assert any(word in result.output for word in ("Phân tích", "phân tích", "Nhập", "Ghi"))
+
+
+def test_places_sets_how_far_to_climb():
+    data = json.loads(
+        invoke("analyze", "-p", "Lạng Sơn", "-y", "2025", "-f", "json", "--places", "8").stdout
+    )
+    assert [c["places"] for c in data["climbs"]] == list(range(1, 9))
+    needed = [c["points_needed"] for c in data["climbs"]]
+    assert needed == sorted(needed)

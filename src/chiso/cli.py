@@ -106,6 +106,9 @@ def analyze(
         Path | None, typer.Option("--output", "-o", help="Ghi ra tệp (bắt buộc với xlsx).")
     ] = None,
     top: Annotated[int, typer.Option(help="Số tiêu chí mất điểm nhiều nhất in ra bảng.")] = 15,
+    places: Annotated[
+        int, typer.Option(min=1, max=40, help="Tính số điểm cần để tăng 1..K bậc xếp hạng.")
+    ] = 5,
 ) -> None:
     """Phân tích PAR INDEX của một tỉnh trong một năm: điểm đạt, điểm mất theo từng tiêu chí và
     cơ quan chủ trì, thứ hạng, nhóm, so sánh với cả nước, vùng, tỉnh dẫn đầu, tỉnh xếp ngay
@@ -128,6 +131,7 @@ def analyze(
             framework=framework,
             previous_sheet=previous_sheet,
             what_if=recoveries,
+            climb_places=places,
         )
     except ChisoError as exc:
         _fail(exc)

@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from chiso.vi import format_points
+
 LEVELS = ("field", "criterion", "subcriterion")
 SOURCES = ("appraisal", "survey_citizen", "survey_leader", "survey_official", "other")
 SURVEY_SOURCES = ("survey_citizen", "survey_leader", "survey_official")
@@ -55,7 +57,7 @@ class ScoringRule:
         if self.kind == "binary":
             return "đạt đủ điểm hoặc 0 điểm"
         if self.kind == "steps":
-            return "chỉ nhận các mức " + ", ".join(_fmt(s) for s in self.steps)
+            return "chỉ nhận các mức " + ", ".join(format_points(s) for s in self.steps)
         if self.kind == "manual":
             return "chấm thủ công"
         return "tính tỷ lệ"
@@ -154,8 +156,3 @@ class Framework:
 
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= TOLERANCE
-
-
-def _fmt(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")

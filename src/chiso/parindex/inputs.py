@@ -25,6 +25,7 @@ def analyse_province(
     framework: Path | None = None,
     previous_sheet: Path | None = None,
     what_if: tuple[Recovery, ...] = (),
+    climb_places: int = 5,
 ) -> Analysis:
     """Analyse ``province`` in ``year`` from files when given, else from the embedded demo.
 
@@ -33,7 +34,7 @@ def analyse_province(
     """
     name = units.find_province(province, year).name
     if results is None and sheet is None and framework is None and previous_sheet is None:
-        return _demo(name, year, what_if)
+        return _demo(name, year, what_if, climb_places)
     if sheet is None:
         raise ChisoError(
             "Cần bảng điểm chi tiết của tỉnh (--sheet) để phân tích; --results chỉ là bảng "
@@ -56,10 +57,17 @@ def analyse_province(
             sheet=import_score_sheet(previous_sheet, framework=last, province=name, year=year - 1),
             crosswalk=embedded_crosswalk(year - 1, year),
         )
-    return analyse(framework=fw, sheet=score, table=table, previous=previous, what_if=what_if)
+    return analyse(
+        framework=fw,
+        sheet=score,
+        table=table,
+        previous=previous,
+        what_if=what_if,
+        climb_places=climb_places,
+    )
 
 
-def _demo(province: str, year: int, what_if: tuple[Recovery, ...]) -> Analysis:
+def _demo(province: str, year: int, what_if: tuple[Recovery, ...], climb_places: int) -> Analysis:
     from chiso.demo import parindex as demo
 
     if province != demo.PROVINCE:
@@ -78,4 +86,5 @@ def _demo(province: str, year: int, what_if: tuple[Recovery, ...]) -> Analysis:
         previous=demo.previous(year),
         history=demo.history(year),
         what_if=what_if,
+        climb_places=climb_places,
     )
