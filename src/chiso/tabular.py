@@ -13,7 +13,7 @@ import io
 import math
 import unicodedata
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,7 @@ def read_table(
     aliases: Mapping[str, Sequence[str]],
     required: Sequence[str],
     sheet: str | None = None,
+    header_transform: Callable[[str], str] | None = None,
 ) -> Table:
     """Read CSV or XLSX; map headers to canonical names; refuse unknown formats clearly.
 
@@ -112,7 +113,7 @@ def read_table(
             f"Không đọc được tệp {name}.",
             [Problem("Chỉ nhận tệp .csv hoặc .xlsx.", file=name, code="unsupported_format")],
         )
-    return _to_table(name, sheet_name, grid, aliases, required)
+    return _to_table(name, sheet_name, grid, aliases, required, header_transform)
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
@@ -203,6 +204,7 @@ def _to_table(
     grid: list[list[Any]],
     aliases: Mapping[str, Sequence[str]],
     required: Sequence[str],
+    header_transform: Callable[[str], str] | None = None,
 ) -> Table:
     if not grid or all(v is None or str(v).strip() == "" for v in grid[0]):
         raise ValidationFailed(
@@ -218,7 +220,8 @@ def _to_table(
             headers.append(None)
             continue
         written = unicodedata.normalize("NFC", str(raw)).strip()
-        canon = lookup.get(header_key(written), header_key(written))
+        key = header_key(header_transform(written) if header_transform else written)
+        canon = lookup.get(key, key)
         if canon in seen:
             problems.append(
                 Problem(
