@@ -27,7 +27,7 @@ class SynthSpec:
     respondents: int
     seed: int = 2025
     units: tuple[tuple[str, str], ...] = ()  # (code, name); default: the questionnaire's units
-    villages_per_unit: int = 3
+    villages_per_unit: int = 3  # 0: no clustering, every respondent its own PSU
     missing_rate: float = 0.03
     low: float = 0.70
     high: float = 0.95
@@ -54,31 +54,38 @@ def generate(questionnaire: Questionnaire, spec: SynthSpec) -> Iterator[dict[str
     villages = spec.villages_per_unit
     # Unit sizes vary (a few big communes, many small); villages share their unit's sample.
     size = rng.gamma(4.0, 1.0, n_units)
-    share = np.repeat(size / size.sum() / villages, villages)
+    share = np.repeat(size / size.sum() / max(villages, 1), max(villages, 1))
     base = rng.uniform(spec.low, spec.high, n_units)
     unit_logit = np.log(base / (1 - base))
-    village_effect = rng.normal(0.0, 0.35, n_units * villages)
-    village_weight = rng.lognormal(0.0, 0.3, n_units * villages)
+    village_effect = rng.normal(0.0, 0.35, n_units * max(villages, 1))
+    village_weight = rng.lognormal(0.0, 0.3, n_units * max(villages, 1))
     items = list(questionnaire.items.values())
     item_effect = rng.normal(0.0, 0.3, len(items))
     positives = [questionnaire.positive_answers(i.code) for i in items]
     scales = [sorted(questionnaire.scales[i.scale].labels) for i in items]
     codes = np.array([u[0] for u in unit_list], dtype=object)
     names = np.array([u[1] for u in unit_list], dtype=object)
+    clustered = villages > 0
+    per_unit = max(villages, 1)
+    village_codes = np.array(
+        [f"{code}-T{v + 1}" for code in codes for v in range(per_unit)], dtype=object
+    )
     done = 0
     while done < spec.respondents:
         n = min(CHUNK, spec.respondents - done)
-        village = rng.choice(n_units * villages, size=n, p=share)
-        unit = village // villages
-        latent = unit_logit[unit] + village_effect[village] + rng.normal(0.0, 0.9, n)
+        village = rng.choice(n_units * per_unit, size=n, p=share)
+        unit = village // per_unit
+        latent = unit_logit[unit] + rng.normal(0.0, 0.9, n)
+        if clustered:
+            latent += village_effect[village]
+        ids = np.arange(done + 1, done + n + 1)
         chunk: dict[str, np.ndarray] = {
-            "respondent_id": np.char.add("S", np.arange(done + 1, done + n + 1).astype(str)),
+            "respondent_id": ids,
             "unit": codes[unit],
             "unit_name": names[unit],
             "stratum": codes[unit],
-            "psu": np.char.add(
-                codes[unit].astype(str), np.char.add("-T", (village % villages + 1).astype(str))
-            ),
+            # Unclustered designs (people served at the commune office): each respondent a PSU.
+            "psu": village_codes[village] if clustered else ids,
             "weight": village_weight[village] * rng.uniform(0.9, 1.1, n),
         }
         for k, item in enumerate(items):
@@ -151,13 +158,20 @@ def write(
 
 def _arrow(chunk: dict[str, np.ndarray], questionnaire: Questionnaire) -> object:
     import pyarrow as pa
+    import pyarrow.compute as pc
 
+    ids = pa.array(chunk["respondent_id"]).cast(pa.string())
+    psu = chunk["psu"]
     arrays = {
-        "respondent_id": pa.array(chunk["respondent_id"], pa.string()),
-        "unit": pa.array(chunk["unit"].astype(str), pa.string()),
-        "unit_name": pa.array(chunk["unit_name"].astype(str), pa.string()),
-        "stratum": pa.array(chunk["stratum"].astype(str), pa.string()),
-        "psu": pa.array(chunk["psu"].astype(str), pa.string()),
+        "respondent_id": pc.binary_join_element_wise("S", ids, ""),
+        "unit": pa.array(chunk["unit"], pa.string()),
+        "unit_name": pa.array(chunk["unit_name"], pa.string()),
+        "stratum": pa.array(chunk["stratum"], pa.string()),
+        "psu": (
+            pc.binary_join_element_wise("S", ids, "")
+            if psu.dtype.kind in "iu"
+            else pa.array(psu, pa.string())
+        ),
         "weight": pa.array(np.round(chunk["weight"], 6), pa.float64()),
     }
     for code in questionnaire.answer_columns:
