@@ -30,7 +30,11 @@ app = typer.Typer(
 frameworks_app = typer.Typer(help="Khung chỉ số theo từng năm: xem, kiểm tra, nhập từ phụ lục.")
 demo_app = typer.Typer(help="Dữ liệu demo nhúng sẵn (minh họa).")
 units_app = typer.Typer(help="Danh mục tỉnh, cơ quan, xã phường.")
+survey_app = typer.Typer(
+    help="Khảo sát sự hài lòng (SIPAS): bảng hỏi, XLSForm, nhập phiếu, ước lượng có khoảng tin cậy."
+)
 app.add_typer(frameworks_app, name="frameworks")
+app.add_typer(survey_app, name="survey")
 app.add_typer(demo_app, name="demo")
 app.add_typer(units_app, name="units")
 
@@ -325,6 +329,304 @@ def units_agencies(
             continue
         t.add_row(a.code, a.name, a.note or "")
     out.print(t)
+
+
+# --- survey (SIPAS) ---------------------------------------------------------------------------
+
+
+class SurveyFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+def _progress(label: str):
+    """A Rich progress bar as a ``(done, total)`` callback, on stderr so stdout stays data."""
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    @contextmanager
+    def bar():
+        with Progress(
+            label,
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
+            task = progress.add_task(label, total=None)
+
+            def update(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            yield update
+
+    return bar()
+
+
+QUESTIONNAIRE_HELP = "Bảng hỏi: tên có sẵn (xem 'chiso survey questionnaires') hoặc tệp YAML."
+
+
+@survey_app.command("questionnaires")
+def survey_questionnaires() -> None:
+    """Liệt kê các bảng hỏi nhúng sẵn: mã, căn cứ, đơn vị khảo sát, số câu hỏi."""
+    from chiso.sipas.questionnaire import embedded, embedded_names
+
+    t = Table(title="Bảng hỏi nhúng sẵn")
+    for header in (
+        "Tên",
+        "Mã",
+        "Căn cứ",
+        "Đơn vị",
+        "Hài lòng",
+        "Nhận định",
+        "Mong đợi",
+        "Trạng thái",
+    ):
+        t.add_column(header)
+    kinds = {"province": "tỉnh", "commune": "xã, phường", "department": "sở, ngành"}
+    for name in embedded_names():
+        q = embedded(name)
+        t.add_row(
+            name,
+            q.code,
+            q.decision,
+            kinds[q.unit_kind],
+            *(str(len(q.items_of_kind(k))) for k in ("satisfaction", "perception", "expectation")),
+            "chính thức" if q.official else "minh họa",
+        )
+    out.print(t)
+
+
+@survey_app.command("xlsform")
+def survey_xlsform(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Tệp XLSForm .xlsx sẽ ghi.")],
+    questionnaire: Annotated[str, typer.Option(help=QUESTIONNAIRE_HELP)] = "tinh-xa-2025",
+) -> None:
+    """Xuất bảng hỏi thành XLSForm (nhãn tiếng Việt) để tải lên KoboToolbox / ODK Collect."""
+    from chiso.sipas.questionnaire import resolve
+    from chiso.sipas.xlsform import write_xlsform
+
+    try:
+        path = write_xlsform(resolve(questionnaire), output)
+    except ChisoError as exc:
+        _fail(exc)
+        return
+    out.print(f"Đã ghi {path}", highlight=False)
+
+
+@survey_app.command("import")
+def survey_import(
+    file: Annotated[
+        Path, typer.Argument(help="Tệp phiếu .csv/.xlsx (dạng rộng hoặc xuất từ Kobo).")
+    ],
+    questionnaire: Annotated[str, typer.Option(help=QUESTIONNAIRE_HELP)] = "tinh-xa-2025",
+    store: Annotated[Path, typer.Option(help="Thư mục lưu dữ liệu Parquet.")] = Path(
+        "du-lieu-khao-sat"
+    ),
+    sheet: Annotated[str | None, typer.Option(help="Tên trang tính (mặc định: trang đầu).")] = None,
+) -> None:
+    """Kiểm tra toàn bộ tệp phiếu rồi lưu thành một tệp Parquet bất biến kèm manifest. Tệp có
+    lỗi thì không lưu gì và in danh sách lỗi theo dòng, cột."""
+    from chiso.sipas.questionnaire import resolve
+    from chiso.sipas.responses import import_responses
+
+    try:
+        with _progress("Đang kiểm tra phiếu") as progress:
+            dataset = import_responses(
+                file,
+                questionnaire=resolve(questionnaire),
+                store=store,
+                sheet=sheet,
+                progress=progress,
+            )
+    except ChisoError as exc:
+        _fail(exc)
+        return
+    counts = dataset.manifest["counts"]
+    out.print(
+        f"[green]Đã lưu[/] {dataset.parquet}: {counts['respondents']} phiếu, {counts['units']} đơn "
+        f"vị, {counts['answers']} câu trả lời.",
+        highlight=False,
+    )
+    for flag in dataset.flags[:20]:
+        err.print(f"  ! {flag}", highlight=False, markup=False)
+    if len(dataset.flags) > 20:
+        err.print(f"  … và {len(dataset.flags) - 20} cảnh báo khác (xem manifest).")
+
+
+@survey_app.command("synth")
+def survey_synth(
+    respondents: Annotated[int, typer.Option(min=1, help="Số phiếu.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .parquet, .csv hoặc .xlsx.")],
+    seed: Annotated[
+        int, typer.Option(help="Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu).")
+    ] = 2025,
+    questionnaire: Annotated[str, typer.Option(help=QUESTIONNAIRE_HELP)] = "tinh-xa-2025",
+    units: Annotated[
+        int | None, typer.Option(help="Số đơn vị đánh số (mặc định: danh mục thật).")
+    ] = None,
+    villages: Annotated[
+        int, typer.Option(help="Số thôn (đơn vị mẫu bậc 1) mỗi đơn vị; 0: không cụm.")
+    ] = 3,
+) -> None:
+    """Sinh phiếu khảo sát giả lập (minh họa) theo dạng rộng đã mô tả: phân cụm theo thôn và
+    đơn vị, tỷ lệ hài lòng 70–95%, dùng cho demo, kiểm thử và đo hiệu năng."""
+    from chiso.sipas import synth
+    from chiso.sipas.questionnaire import resolve
+
+    try:
+        q = resolve(questionnaire)
+        spec = synth.SynthSpec(
+            respondents=respondents,
+            seed=seed,
+            units=synth.default_units(q, units),
+            villages_per_unit=villages,
+        )
+        with _progress("Đang sinh phiếu") as progress:
+            path = synth.write(q, spec, output, progress=progress)
+    except ChisoError as exc:
+        _fail(exc)
+        return
+    out.print(f"Đã ghi {path} ({respondents} phiếu minh họa, hạt giống {seed}).", highlight=False)
+
+
+@survey_app.command("estimate")
+def survey_estimate(
+    file: Annotated[
+        Path, typer.Argument(help="Dữ liệu đã lưu (.parquet) hoặc tệp phiếu .csv/.xlsx.")
+    ],
+    by: Annotated[
+        str, typer.Option(help="Tách theo: unit hoặc một trường hồ sơ (gender…).")
+    ] = "unit",
+    questionnaire: Annotated[str | None, typer.Option(help=QUESTIONNAIRE_HELP)] = None,
+    format: Annotated[
+        SurveyFormat, typer.Option("--format", "-f", help="Dạng kết quả.")
+    ] = SurveyFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Ghi ra tệp.")] = None,
+    ci: Annotated[str, typer.Option(help="Khoảng tin cậy: logit hoặc korn-graubard.")] = "logit",
+    min_n: Annotated[
+        int | None, typer.Option(help="Ngưỡng cảnh báo ít phiếu (mặc định theo bảng hỏi).")
+    ] = None,
+    previous: Annotated[
+        Path | None, typer.Option(help="Dữ liệu năm trước, để kiểm định thay đổi.")
+    ] = None,
+) -> None:
+    """Ước lượng mọi chỉ số (câu hỏi, yếu tố, nhóm, chỉ số tổng hợp) cho từng đơn vị: n, tỷ lệ %,
+    sai số chuẩn, khoảng tin cậy 95%, hệ số thiết kế, cảnh báo. Phương sai theo thiết kế mẫu
+    (tầng, cụm, trọng số); đơn vị xếp theo bậc khi khoảng tin cậy chồng nhau."""
+    from chiso.sipas.datasets import as_parquet, manifest, questionnaire_for
+    from chiso.sipas.estimate import estimate
+    from chiso.sipas.export import unit_names
+    from chiso.sipas.reading import changes
+
+    if format is SurveyFormat.xlsx and output is None:
+        _fail(ChisoError("Định dạng xlsx cần --output TỆP.xlsx.", code="missing_output"))
+        return
+    try:
+        q = questionnaire_for(file, questionnaire)
+        with _progress("Đang kiểm tra phiếu") as progress:
+            parquet = as_parquet(file, q, progress=progress)
+        results = estimate(parquet, q, by=by, ci=ci, min_n=min_n)
+        names = unit_names(parquet, by, q)
+        diff = None
+        if previous is not None:
+            before = estimate(as_parquet(previous, q), q, by=by, ci=ci, min_n=min_n)
+            diff = changes(results, before)
+    except ChisoError as exc:
+        _fail(exc)
+        return
+    illustrative = bool(manifest(parquet).get("illustrative"))
+    _emit_estimates(
+        results,
+        q,
+        names,
+        diff,
+        illustrative,
+        format,
+        output,
+        {
+            "questionnaire": q.code,
+            "source": str(file),
+            "by": by,
+            "ci": ci,
+            "illustrative": illustrative,
+        },
+    )
+
+
+def _emit_estimates(results, q, names, diff, illustrative, format, output, meta) -> None:
+    from chiso.console import render_estimates
+    from chiso.sipas.export import rows, to_csv, to_json, write_xlsx
+
+    if format is SurveyFormat.table:
+        console = Console(file=output.open("w", encoding="utf-8"), width=160) if output else out
+        render_estimates(console, results, q, names, changes=diff, illustrative=illustrative)
+        return
+    records = rows(results, q, names)
+    if format is SurveyFormat.xlsx:
+        write_xlsx(records, output, meta)
+        err.print(f"Đã ghi {output}")
+        return
+    text = to_csv(records) if format is SurveyFormat.csv else to_json(records, meta)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"Đã ghi {output}")
+    else:
+        sys.stdout.write(text.lstrip("\ufeff") + "\n")
+
+
+@survey_app.command("demo")
+def survey_demo(
+    year: Annotated[int, typer.Option(help="Năm khảo sát demo: 2024 hoặc 2025.")] = 2025,
+    format: Annotated[
+        SurveyFormat, typer.Option("--format", "-f", help="Dạng kết quả.")
+    ] = SurveyFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Ghi ra tệp.")] = None,
+) -> None:
+    """Khảo sát demo (minh họa) của tỉnh Lạng Sơn tại 65 xã, phường: ước lượng, bậc, thay đổi
+    so với năm trước."""
+    from chiso.demo import sipas as demo
+    from chiso.sipas.estimate import estimate
+    from chiso.sipas.export import unit_names
+    from chiso.sipas.reading import changes
+
+    if year not in demo.YEARS:
+        _fail(
+            ChisoError(
+                f"Khảo sát demo có các năm {', '.join(map(str, demo.YEARS))}.", code="not_found"
+            )
+        )
+        return
+    if format is SurveyFormat.xlsx and output is None:
+        _fail(ChisoError("Định dạng xlsx cần --output TỆP.xlsx.", code="missing_output"))
+        return
+    q = demo.questionnaire()
+    with _progress("Đang chuẩn bị dữ liệu demo") as progress:
+        progress(0, 1)
+        path = demo.dataset(year)
+        previous = demo.dataset(year - 1) if year - 1 in demo.YEARS else None
+    results = estimate(path, q)
+    diff = changes(results, estimate(previous, q)) if previous else None
+    _emit_estimates(
+        results,
+        q,
+        unit_names(path, "unit", q),
+        diff,
+        True,
+        format,
+        output,
+        {
+            "questionnaire": q.code,
+            "source": "chiso demo",
+            "year": year,
+            "illustrative": True,
+            "note": demo.NOTE,
+        },
+    )
 
 
 def main() -> None:

@@ -216,3 +216,129 @@ def render_framework(console: Console, framework: Framework, *, depth: int = 3) 
     console.print(t)
     if framework.notes:
         console.print(Text(framework.notes, style="dim"))
+
+
+# --- SIPAS --------------------------------------------------------------------------------------
+
+
+def _ci(low: float, high: float) -> str:
+    return f"{vi.format_number(low, 1)} – {vi.format_number(high, 1)}"
+
+
+def render_estimates(
+    console: Console,
+    estimates: list,
+    questionnaire: object,
+    names: dict[str, str],
+    *,
+    changes: list | None = None,
+    illustrative: bool = False,
+    title: str = "",
+) -> None:
+    """Whole-sample indicators, units in tiers on the top index, expectations ranked."""
+    from chiso.sipas import reading
+    from chiso.sipas.estimate import OVERALL
+    from chiso.sipas.export import FLAG_NAMES_VI
+
+    q = questionnaire
+    console.print(Text(title or f"KẾT QUẢ KHẢO SÁT — {q.name_vi}", style="bold"))
+    if illustrative:
+        console.print(
+            Panel(
+                "Số liệu minh họa: phiếu khảo sát do chiso sinh ngẫu nhiên, "
+                "không phải kết quả khảo sát thật.",
+                title="MINH HỌA",
+                border_style="yellow",
+            )
+        )
+    titles = {c: i.name_vi for c, i in q.indicators.items()} | {
+        c: i.text_vi for c, i in q.items.items()
+    }
+
+    def flags(e: object) -> str:
+        return ", ".join(FLAG_NAMES_VI.get(f, f) for f in e.flags)
+
+    overall = [e for e in estimates if e.unit == OVERALL]
+    if overall:
+        t = Table(title="Toàn bộ mẫu (tỷ lệ hài lòng %, khoảng tin cậy 95%)", title_justify="left")
+        for header in (
+            "Mã",
+            "Chỉ số",
+            "n",
+            "Ước lượng",
+            "Sai số chuẩn",
+            "KTC 95%",
+            "Hệ số thiết kế",
+        ):
+            t.add_column(header, justify="left" if header in ("Mã", "Chỉ số") else "right")
+        shown = [e for e in overall if e.indicator in q.indicators]
+        t.caption = "Từng câu hỏi: dùng --format csv, json hoặc xlsx."
+        for e in shown:
+            t.add_row(
+                e.indicator,
+                titles.get(e.indicator, ""),
+                vi.format_number(e.n, 0),
+                vi.format_number(e.estimate, 2),
+                vi.format_number(e.se, 2),
+                _ci(e.ci_low, e.ci_high),
+                vi.format_number(e.deff, 2) if e.deff is not None else "—",
+            )
+        console.print(t)
+    roots = [n.code for n in q.walk() if q.parent_of(n.code) is None]
+    if roots:
+        root = roots[0]
+        tiered = reading.tiers(estimates, root)
+        if tiered:
+            by_unit = {c.unit: c for c in (changes or []) if c.indicator == root}
+            t = Table(
+                title=f"{titles.get(root, root)} theo đơn vị — xếp theo bậc: cùng bậc khi khoảng "
+                "tin cậy chồng nhau với đơn vị đứng đầu bậc",
+                title_justify="left",
+            )
+            headers = ["Bậc", "Thứ tự", "Đơn vị", "n", "Ước lượng", "KTC 95%"]
+            if changes is not None:
+                headers.append("So với năm trước")
+            headers.append("Ghi chú")
+            for header in headers:
+                t.add_column(header, justify="left" if header in ("Đơn vị", "Ghi chú") else "right")
+            for item in tiered:
+                e = item.estimate
+                row = [
+                    str(item.tier),
+                    str(item.rank),
+                    names.get(e.unit, e.unit),
+                    vi.format_number(e.n, 0),
+                    vi.format_number(e.estimate, 2),
+                    _ci(e.ci_low, e.ci_high),
+                ]
+                if changes is not None:
+                    c = by_unit.get(e.unit)
+                    row.append(
+                        "—"
+                        if c is None
+                        else _signed(c.difference) + (" *" if c.significant else "")
+                    )
+                row.append(flags(e))
+                t.add_row(*row)
+            if changes is not None:
+                t.caption = "* thay đổi có ý nghĩa thống kê (mức 5%)"
+            console.print(t)
+    expect = [i.code for i in q.items_of_kind("expectation")]
+    if expect:
+        ranked = reading.expectations(estimates, expect)
+        t = Table(
+            title="Nhu cầu, mong đợi của người dân (tỷ lệ chọn 'nhiều' trở lên)",
+            title_justify="left",
+        )
+        for header in ("Bậc", "Mã", "Nội dung", "Ước lượng", "KTC 95%"):
+            t.add_column(header, justify="left" if header in ("Mã", "Nội dung") else "right")
+        for item in ranked:
+            e = item.estimate
+            t.add_row(
+                str(item.tier),
+                e.indicator,
+                titles.get(e.indicator, ""),
+                vi.format_number(e.estimate, 2),
+                _ci(e.ci_low, e.ci_high),
+            )
+        console.print(t)

@@ -9,6 +9,7 @@ tests and the benchmark. Large samples are written in chunks, so 10 million rows
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,9 @@ class SynthSpec:
     missing_rate: float = 0.03
     low: float = 0.70
     high: float = 0.95
+    # Answers drawn with their own seed when set: two "years" share units, villages and their
+    # levels (same ``seed``) but not respondents, so year-on-year changes look like real ones.
+    answer_seed: int | None = None
 
 
 def default_units(
@@ -48,7 +52,7 @@ def default_units(
 
 def generate(questionnaire: Questionnaire, spec: SynthSpec) -> Iterator[dict[str, np.ndarray]]:
     """Yield column chunks (``respondent_id, unit, unit_name, stratum, psu, weight``, items…)."""
-    rng = np.random.default_rng(spec.seed)
+    rng = np.random.default_rng(spec.seed)  # the population: unit sizes, levels, villages
     unit_list = spec.units or default_units(questionnaire)
     n_units = len(unit_list)
     villages = spec.villages_per_unit
@@ -61,6 +65,8 @@ def generate(questionnaire: Questionnaire, spec: SynthSpec) -> Iterator[dict[str
     village_weight = rng.lognormal(0.0, 0.3, n_units * max(villages, 1))
     items = list(questionnaire.items.values())
     item_effect = rng.normal(0.0, 0.3, len(items))
+    if spec.answer_seed is not None:
+        rng = np.random.default_rng(spec.answer_seed)  # the sample drawn from it
     positives = [questionnaire.positive_answers(i.code) for i in items]
     scales = [sorted(questionnaire.scales[i.scale].labels) for i in items]
     codes = np.array([u[0] for u in unit_list], dtype=object)
@@ -134,8 +140,21 @@ def write(
     writer = None
     done = 0
     chunks = []
+    manifest = {
+        "schema": "chiso.responses/1",
+        "questionnaire": {
+            "code": questionnaire.code,
+            "version": questionnaire.version,
+            "unit_kind": questionnaire.unit_kind,
+        },
+        "source": {"file": "chiso survey synth", "seed": spec.seed},
+        "illustrative": True,
+        "counts": {"respondents": spec.respondents},
+    }
     for chunk in generate(questionnaire, spec):
-        table = _arrow(chunk, questionnaire)
+        table = _arrow(chunk, questionnaire).replace_schema_metadata(
+            {"chiso": json.dumps(manifest, ensure_ascii=False)}
+        )
         if path.suffix == ".parquet":
             writer = writer or pq.ParquetWriter(tmp, table.schema, compression="zstd")
             writer.write_table(table)
