@@ -15,11 +15,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from chiso.errors import NotFound, Problem, ValidationFailed
 from chiso.frameworks.schema import Framework
-from chiso.frameworks.yaml_lines import line_of, load_yaml
+from chiso.frameworks.yaml_lines import line_of, parse_document
 
 SCHEMA = "chiso.crosswalk/1"
 KINDS = ("moved", "merged", "split", "removed", "renamed")
@@ -103,12 +101,13 @@ class Crosswalk:
 def load_crosswalk(path: str | Path) -> Crosswalk:
     path = Path(path)
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
         raise ValidationFailed(
             f"Không đọc được bảng chuyển đổi {path.name}.",
-            [Problem(f"Tệp phải là YAML UTF-8 ({type(exc).__name__}).", file=path.name)],
+            [Problem("Tệp phải là văn bản UTF-8.", file=path.name)],
         ) from exc
+    data = parse_document(text, file=path.name)
     problems: list[Problem] = []
 
     def err(message: str, where: Any = None) -> None:

@@ -29,7 +29,7 @@ from chiso.frameworks.schema import (
     Node,
     ScoringRule,
 )
-from chiso.frameworks.yaml_lines import line_of, load_yaml
+from chiso.frameworks.yaml_lines import line_of, parse_document
 
 SCHEMA = "chiso.framework/1"
 EMBEDDED_PACKAGE = "chiso.frameworks.data"
@@ -51,19 +51,7 @@ def load(path: str | Path) -> Framework:
 
 
 def load_text(text: str, *, origin: str) -> Framework:
-    import yaml  # only for its error type
-
-    name = Path(origin).name
-    try:
-        data = load_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise ValidationFailed(
-            f"Tệp {name} không đúng cú pháp YAML.",
-            [Problem(str(getattr(exc, "problem", exc)), file=name, row=row)],
-        ) from exc
-    return from_mapping(data, origin=origin)
+    return from_mapping(parse_document(text, file=Path(origin).name), origin=origin)
 
 
 def from_mapping(data: Any, *, origin: str) -> Framework:

@@ -35,5 +35,25 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_LineLoader)
 
 
+def parse_document(text: str, *, file: str) -> Any:
+    """Parse a hand-edited YAML document; a syntax error names the file and the line."""
+    from chiso.errors import Problem, ValidationFailed
+
+    try:
+        return load_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ValidationFailed(
+            f"Tệp {file} không đúng cú pháp YAML.",
+            [
+                Problem(
+                    str(getattr(exc, "problem", exc)),
+                    file=file,
+                    row=mark.line + 1 if mark is not None else None,
+                )
+            ],
+        ) from exc
+
+
 def line_of(value: Any) -> int | None:
     return getattr(value, "line", None)

@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import Any
 
 from chiso.errors import NotFound, Problem, ValidationFailed
-from chiso.frameworks.yaml_lines import line_of, load_yaml
+from chiso.frameworks.yaml_lines import line_of, parse_document
 
 SCHEMA = "chiso.questionnaire/1"
 ITEM_KINDS = ("satisfaction", "perception", "expectation")
@@ -152,6 +152,10 @@ class Questionnaire:
     def items_of_kind(self, kind: str) -> tuple[Item, ...]:
         return tuple(i for i in self.items.values() if i.kind == kind)
 
+    def identity(self) -> dict[str, str]:
+        """What a stored dataset records of the questionnaire its answers follow."""
+        return {"code": self.code, "version": self.version, "unit_kind": self.unit_kind}
+
     @property
     def answer_columns(self) -> tuple[str, ...]:
         return tuple(self.items) + tuple(p.code for p in self.profile)
@@ -167,17 +171,8 @@ def load(path: str | Path) -> Questionnaire:
 
 
 def load_text(text: str, *, origin: str) -> Questionnaire:
-    import yaml
-
     name = Path(origin).name
-    try:
-        data = load_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ValidationFailed(
-            f"Tệp {name} không đúng cú pháp YAML.",
-            [Problem(str(exc), file=name, row=mark.line + 1 if mark else None)],
-        ) from exc
+    data = parse_document(text, file=name)
     builder = _Builder(name)
     questionnaire = builder.build(data, origin)
     if builder.problems or questionnaire is None:

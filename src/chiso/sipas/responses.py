@@ -239,11 +239,7 @@ def import_responses(
     design = [c for c in ("stratum", "psu", "weight") if c in table.columns]
     manifest = {
         "schema": "chiso.responses/1",
-        "questionnaire": {
-            "code": questionnaire.code,
-            "version": questionnaire.version,
-            "unit_kind": questionnaire.unit_kind,
-        },
+        "questionnaire": questionnaire.identity(),
         "source": {"file": path.name, "sha256": digest},
         "design": {"columns": design, "srs": not design},
         "counts": {

@@ -142,11 +142,7 @@ def write(
     chunks = []
     manifest = {
         "schema": "chiso.responses/1",
-        "questionnaire": {
-            "code": questionnaire.code,
-            "version": questionnaire.version,
-            "unit_kind": questionnaire.unit_kind,
-        },
+        "questionnaire": questionnaire.identity(),
         "source": {"file": "chiso survey synth", "seed": spec.seed},
         "illustrative": True,
         "counts": {"respondents": spec.respondents},
