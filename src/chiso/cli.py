@@ -629,5 +629,218 @@ def survey_demo(
     )
 
 
+# --- documents (Nghị định 30) -------------------------------------------------------------------
+
+
+def _report_written(written, label: str) -> None:
+    for finding in written.findings:
+        err.print(f"  ! {finding}", highlight=False, markup=False)
+    out.print(
+        f"Đã ghi {label}: {written.docx}" + (f", {written.pdf}" if written.pdf else ""),
+        highlight=False,
+    )
+
+
+PDF_HELP = "Ghi thêm bản PDF (cần LibreOffice: apt-get install libreoffice-writer-nogui)."
+
+
+@app.command()
+def invite(
+    event: Annotated[Path, typer.Argument(help="Tệp sự kiện YAML (xem examples/).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .docx sẽ ghi.")],
+    pdf: Annotated[bool, typer.Option("--pdf", help=PDF_HELP)] = False,
+) -> None:
+    """Soạn Giấy mời theo Nghị định 30 từ tệp sự kiện YAML (thành phần, thời gian, địa điểm,
+    nội dung, tổ chức thực hiện, nơi nhận, người ký); kiểm tra nhất quán trước khi ghi."""
+    from chiso.documents.checks import check_event
+    from chiso.documents.event import load_event
+    from chiso.documents.invitation import invitation
+    from chiso.documents.output import write_document
+
+    try:
+        loaded = load_event(event)
+        for finding in check_event(loaded):
+            err.print(f"  ! {finding}", highlight=False, markup=False)
+        written = write_document(invitation(loaded), output, pdf=pdf)
+    except ChisoError as exc:
+        _fail(exc)
+        return
+    _report_written(written, "Giấy mời")
+
+
+@app.command()
+def check(
+    file: Annotated[Path, typer.Argument(help="Tệp sự kiện YAML cần kiểm tra.")],
+) -> None:
+    """Kiểm tra nhất quán: thứ trong tuần khớp ngày, hạn chót sau ngày ban hành và trước sự
+    kiện, năm nhắc tới khớp năm tổ chức, số ký hiệu đúng loại văn bản, đủ thành phần bắt buộc.
+    Mã thoát 0 khi không có lỗi (có thể có cảnh báo), 2 khi có lỗi."""
+    from chiso.documents.checks import run_checks
+
+    try:
+        findings = run_checks(file)
+    except ChisoError as exc:
+        _fail(exc)
+        return
+    for finding in findings:
+        style = "red" if finding.level == "error" else "yellow"
+        out.print(f"[{style}]{finding}[/]", highlight=False)
+    errors = sum(1 for f in findings if f.level == "error")
+    out.print(f"{errors} lỗi, {len(findings) - errors} cảnh báo.", highlight=False)
+    if errors:
+        raise typer.Exit(2)
+
+
+def _demo_survey(province: str, year: int):
+    """The illustrative commune survey of the demo province, for section II of the report."""
+    from chiso.demo import sipas as demo
+    from chiso.documents.report import SurveyPart
+    from chiso.sipas.estimate import estimate
+    from chiso.sipas.export import unit_names
+    from chiso.sipas.reading import changes
+
+    if province != "Lạng Sơn" or year not in demo.YEARS:
+        return None
+    q = demo.questionnaire()
+    current = estimate(demo.dataset(year), q)
+    before = estimate(demo.dataset(year - 1), q) if year - 1 in demo.YEARS else []
+    return SurveyPart(
+        tuple(current),
+        q,
+        unit_names(demo.dataset(year), "unit", q),
+        tuple(changes(current, before)),
+        year,
+        True,
+        "Nguồn: khảo sát minh họa của chiso (65 xã, phường; phiếu sinh ngẫu nhiên).",
+    )
+
+
+@app.command()
+def report(
+    province: Annotated[str, typer.Option("--province", "-p", help="Tên tỉnh.")],
+    year: Annotated[int, typer.Option("--year", "-y", help="Năm đánh giá.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .docx sẽ ghi.")],
+    results: Annotated[Path | None, typer.Option(help="Bảng kết quả các tỉnh.")] = None,
+    sheet: Annotated[Path | None, typer.Option(help="Bảng điểm chi tiết của tỉnh.")] = None,
+    survey: Annotated[
+        Path | None, typer.Option(help="Dữ liệu khảo sát (.parquet) cho phần II.")
+    ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help=PDF_HELP)] = False,
+    xlsx: Annotated[Path | None, typer.Option(help="Ghi mọi bảng vào một tệp Excel.")] = None,
+) -> None:
+    """Soạn Báo cáo phân tích kết quả Chỉ số SIPAS, PAR INDEX: kết quả chung, diễn biến, từng
+    lĩnh vực, nội dung chưa đạt điểm tối đa theo cơ quan chủ trì, so sánh, điểm cần để tăng hạng,
+    khảo sát hài lòng theo bậc, đề xuất; biểu đồ, nguồn dưới mỗi bảng, phụ lục."""
+    from chiso.documents.output import write_document
+    from chiso.documents.report import SurveyPart, analysis_report, write_tables
+    from chiso.parindex.inputs import analyse_province
+
+    try:
+        with _progress("Đang soạn báo cáo") as progress:
+            progress(0, 3)
+            analysis = analyse_province(province=province, year=year, results=results, sheet=sheet)
+            part = None
+            if survey is not None:
+                from chiso.sipas.datasets import manifest, questionnaire_for
+                from chiso.sipas.estimate import estimate
+                from chiso.sipas.export import unit_names
+
+                q = questionnaire_for(survey, None)
+                part = SurveyPart(
+                    tuple(estimate(survey, q)),
+                    q,
+                    unit_names(survey, "unit", q),
+                    (),
+                    year,
+                    bool(manifest(survey).get("illustrative")),
+                    f"Nguồn: {survey.name}.",
+                )
+            elif results is None and sheet is None:
+                part = _demo_survey(analysis.province, year)
+            progress(1, 3)
+            document = analysis_report(analysis, survey=part)
+            progress(2, 3)
+            written = write_document(document, output, pdf=pdf)
+            if xlsx is not None:
+                write_tables(document, xlsx)
+            progress(3, 3)
+    except ChisoError as exc:
+        _fail(exc)
+        return
+    _report_written(written, "báo cáo")
+    if xlsx is not None:
+        out.print(f"Đã ghi các bảng: {xlsx}", highlight=False)
+
+
+@app.command()
+def briefs(
+    province: Annotated[str, typer.Option("--province", "-p", help="Tên tỉnh.")],
+    year: Annotated[int, typer.Option("--year", "-y", help="Năm đánh giá.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Thư mục sẽ ghi các tệp.")],
+    deadline: Annotated[str, typer.Option(help="Hạn gửi tham luận, ví dụ 2026-05-27.")],
+    conference: Annotated[str, typer.Option(help="Ngày hội nghị, ví dụ 2026-05-29.")],
+    results: Annotated[Path | None, typer.Option(help="Bảng kết quả các tỉnh.")] = None,
+    sheet: Annotated[Path | None, typer.Option(help="Bảng điểm chi tiết của tỉnh.")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help=PDF_HELP)] = False,
+) -> None:
+    """Soạn công văn gửi từng cơ quan chủ trì: các nội dung mất điểm của cơ quan và ba câu hỏi
+    của tham luận (nguyên nhân; trách nhiệm; giải pháp năm sau), kèm hạn gửi."""
+    from datetime import date
+
+    from chiso.documents.briefs import agency_briefs
+    from chiso.documents.output import write_document
+    from chiso.parindex.inputs import analyse_province
+
+    try:
+        due, day = date.fromisoformat(deadline), date.fromisoformat(conference)
+    except ValueError:
+        _fail(ChisoError("Ngày phải có dạng NĂM-THÁNG-NGÀY, ví dụ 2026-05-27.", code="bad_date"))
+        return
+    try:
+        analysis = analyse_province(province=province, year=year, results=results, sheet=sheet)
+        for code, document in agency_briefs(analysis, deadline=due, conference=day):
+            _report_written(
+                write_document(document, output / f"tham-luan-{code}.docx", pdf=pdf), code
+            )
+    except ChisoError as exc:
+        _fail(exc)
+
+
+@app.command("conference")
+def conference_papers(
+    province: Annotated[str, typer.Option("--province", "-p", help="Tên tỉnh.")],
+    year: Annotated[int, typer.Option("--year", "-y", help="Năm đánh giá.")],
+    event: Annotated[Path, typer.Option(help="Tệp sự kiện YAML (thời gian, địa điểm, chủ trì).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Thư mục sẽ ghi các tệp.")],
+    results: Annotated[Path | None, typer.Option(help="Bảng kết quả các tỉnh.")] = None,
+    sheet: Annotated[Path | None, typer.Option(help="Bảng điểm chi tiết của tỉnh.")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help=PDF_HELP)] = False,
+) -> None:
+    """Soạn tài liệu hội nghị Sở Nội vụ được giao: kịch bản chương trình, đề cương phát biểu
+    khai mạc và kết luận, tin bài cho Cổng thông tin điện tử tỉnh."""
+    from chiso.documents import conference as papers
+    from chiso.documents.event import load_event
+    from chiso.documents.output import write_document
+    from chiso.parindex.inputs import analyse_province
+
+    try:
+        loaded = load_event(event)
+        analysis = analyse_province(province=province, year=year, results=results, sheet=sheet)
+        chair = next((p.text for p in loaded.participants if p.role), "Lãnh đạo UBND tỉnh")
+        venue = loaded.venue.name + (f" ({loaded.venue.address})" if loaded.venue.address else "")
+        setting = papers.Conference(start=loaded.start, venue=venue, chair=chair)
+        for name, build in (
+            ("kich-ban", papers.script),
+            ("khai-mac", papers.opening_remarks),
+            ("ket-luan", papers.closing_remarks),
+            ("tin-bai", papers.news_item),
+        ):
+            _report_written(
+                write_document(build(analysis, setting), output / f"{name}.docx", pdf=pdf), name
+            )
+    except ChisoError as exc:
+        _fail(exc)
+
+
 def main() -> None:
     app()

@@ -22,6 +22,8 @@ the same code compiles to Spark SQL when a ministry-scale dataset outgrows one m
 from __future__ import annotations
 
 import math
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -145,6 +147,45 @@ class Queries:
 
 @lru_cache(maxsize=32)
 def compile_queries(plan: Plan, by: str, sample_every: int = 1, dialect: str = "duckdb") -> Queries:
+    """Compiled queries, from memory, then from the on-disk cache, else compiled now.
+
+    Compiling the Ibis expressions costs a second or two; a command-line user would pay it on
+    every run. The SQL only depends on the plan and the library versions, so it is kept on disk.
+    """
+    import hashlib
+    import json
+
+    import ibis
+
+    from chiso import __version__
+
+    key = hashlib.sha256(
+        repr((plan, by, sample_every, dialect, ibis.__version__, __version__)).encode()
+    ).hexdigest()[:32]
+    path = _cache_dir() / f"{key}.json"
+    try:
+        return Queries(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        pass
+    queries = _compile_queries(plan, by, sample_every, dialect)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(queries.__dict__), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only cache only costs time
+    return queries
+
+
+def _cache_dir() -> Path:
+    root = os.environ.get("CHISO_CACHE") or os.path.join(tempfile.gettempdir(), "chiso-cache")
+    return Path(root) / "sql"
+
+
+def _compile_queries(
+    plan: Plan, by: str, sample_every: int = 1, dialect: str = "duckdb"
+) -> Queries:
     """Compile the estimator's queries once per plan; executing them is then pure engine time."""
     import ibis
 
