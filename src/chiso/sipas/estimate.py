@@ -482,10 +482,10 @@ def _pct(x: float) -> float:
 
 
 def _t_quantiles(df: np.ndarray, level: float) -> np.ndarray:
-    from scipy import stats
+    from scipy import special  # scipy.stats alone takes ~1 s to import
 
     with np.errstate(invalid="ignore"):
-        q = stats.t.ppf(1 - (1 - level) / 2, np.maximum(df, 1))
+        q = special.stdtrit(np.maximum(df, 1), 1 - (1 - level) / 2)
     return np.where(df >= 1, q, np.inf)
 
 
@@ -506,13 +506,13 @@ def interval(
     effective sample size with the degrees-of-freedom adjustment. Both use Student's t with the
     domain's design degrees of freedom (PSUs minus strata).
     """
-    from scipy import stats
+    from scipy import special  # scipy.stats alone takes ~1 s to import
 
     if math.isnan(p) or math.isnan(se):
         return math.nan, math.nan
     alpha = 1 - level
     if t is None:
-        t = float(stats.t.ppf(1 - alpha / 2, df)) if df >= 1 else math.inf
+        t = float(special.stdtrit(df, 1 - alpha / 2)) if df >= 1 else math.inf
     if method == "logit" and 0 < p < 1:
         if se == 0:
             return p, p
@@ -525,10 +525,10 @@ def interval(
     n_eff = p * (1 - p) / se**2 if se > 0 and 0 < p < 1 else float(n)
     n_eff = min(n_eff, float(n))
     if math.isfinite(t) and n > 1:
-        n_eff *= (float(stats.t.ppf(1 - alpha / 2, n - 1)) / t) ** 2
+        n_eff *= (float(special.stdtrit(n - 1, 1 - alpha / 2)) / t) ** 2
     x = p * n_eff
-    low = float(stats.beta.ppf(alpha / 2, x, n_eff - x + 1)) if x > 0 else 0.0
-    high = float(stats.beta.ppf(1 - alpha / 2, x + 1, n_eff - x)) if x < n_eff else 1.0
+    low = float(special.betaincinv(x, n_eff - x + 1, alpha / 2)) if x > 0 else 0.0
+    high = float(special.betaincinv(x + 1, n_eff - x, 1 - alpha / 2)) if x < n_eff else 1.0
     return low, high
 
 

@@ -68,10 +68,10 @@ def changes(
     current: Iterable[Estimate], previous: Iterable[Estimate], *, level: float = 0.95
 ) -> list[Change]:
     """Year-on-year change per unit and indicator; the two samples are independent."""
-    from scipy import stats
+    from scipy import special
 
     before = {(e.unit, e.indicator): e for e in previous}
-    critical = stats.norm.ppf(1 - (1 - level) / 2)
+    critical = special.ndtri(1 - (1 - level) / 2)
     out = []
     for now in current:
         then = before.get((now.unit, now.indicator))
@@ -80,7 +80,7 @@ def changes(
         diff = now.estimate - then.estimate
         se = math.hypot(now.se, then.se)
         z = diff / se if se > 0 else math.inf * (1 if diff else 0)
-        p = float(2 * stats.norm.sf(abs(z))) if math.isfinite(z) else 0.0
+        p = float(2 * special.ndtr(-abs(z))) if math.isfinite(z) else 0.0
         out.append(
             Change(
                 now.unit, now.indicator, now.estimate, then.estimate, diff, se, p, abs(z) > critical
