@@ -403,23 +403,22 @@ def _estimate_domains(
 
     S, V, C, N = stack("s", K), stack("v", K), stack("c", K), stack("n", J)
     # Element variance of each composite's respondent scores (possibly on the subsample).
-    row_of = {str(g): i for i, g in enumerate(scores.get("g", []))}
     M, A, B = (np.full((D, J), np.nan) for _ in range(3))
-    for d, g in enumerate(domains):
-        if g in row_of:
-            r = row_of[g]
-            for j in range(J):
-                M[d, j], A[d, j], B[d, j] = (float(scores[f"{x}{j}"][r]) for x in "mab")
+    if J and len(scores.get("g", [])):
+        row_of = {str(g): i for i, g in enumerate(scores["g"])}
+        rows = np.array([row_of.get(g, -1) for g in domains])
+        have = rows >= 0
+        for j in range(J):
+            for arr, x in ((M, "m"), (A, "a"), (B, "b")):
+                arr[have, j] = scores[f"{x}{j}"][rows[have]].astype(float)
     coef = np.array(plan.coef).reshape(K, J)
     with np.errstate(invalid="ignore", divide="ignore"):
         P = S / V
         iW = 1 / V
         est = np.hstack([P, P @ coef])
         # Kish design effect: the same n drawn by simple random sampling.
-        var_srs_items = P * (1 - P) / C
-        var_srs_comp = (B - A**2 / M) / (M - 1) / N
-    n_all = np.hstack([C, N])
-    var_srs = np.hstack([var_srs_items, var_srs_comp])
+        var_srs = np.hstack([P * (1 - P) / C, (B - A**2 / M) / (M - 1) / N])
+    n_all = np.hstack([C, N]).astype(np.int64)
     consts = {"g": pa.array(domains, pa.string())}
     for k in range(K):
         consts[f"p{k}"] = pa.array(np.nan_to_num(P[:, k]), pa.float64())
@@ -427,54 +426,83 @@ def _estimate_domains(
     con.register(CONSTS, pa.table(consts))
     spread = _fetch(con, queries.spread)
     con.unregister(CONSTS)
+    # Σ over the strata of each domain, as arrays: no Python loop over (domain, stratum) rows.
     g_index = {g: i for i, g in enumerate(domains)}
+    d_of = np.array([g_index[str(g)] for g in spread["g"]], dtype=np.int64)
+    m = np.array([strata[h] for h in spread["stratum"]], dtype=float)
+    df = np.bincount(d_of, weights=spread["k"].astype(float) - 1, minlength=D)
+    singleton = np.bincount(d_of, weights=(m < 2).astype(float), minlength=D) > 0
+    zs = np.column_stack([spread[f"z{c}"].astype(float) for c in range(K + J)])
+    zz = np.column_stack([spread[f"zz{c}"].astype(float) for c in range(K + J)])
+    usable = m >= 2
     var = np.zeros((D, K + J))
-    df = np.zeros(D)
-    singleton = np.zeros(D, dtype=bool)
-    for row, (g, h) in enumerate(zip(spread["g"], spread["stratum"], strict=True)):
-        d = g_index[str(g)]
-        m = strata[h]
-        k_present = spread["k"][row]
-        df[d] += k_present - 1
-        if m < 2:
-            singleton[d] = True
-            continue
-        zs = np.array([spread[f"z{c}"][row] for c in range(K + J)], dtype=float)
-        zz = np.array([spread[f"zz{c}"][row] for c in range(K + J)], dtype=float)
-        var[d] += m / (m - 1) * (zz - zs**2 / m)
-    t_quantiles = _t_quantiles(df, level)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        piece = (m / (m - 1))[:, None] * (zz - zs**2 / m[:, None])
+    np.add.at(var, d_of[usable], piece[usable])
+    var = np.maximum(var, 0.0)
+    # Intervals as arrays; interval() only where the logit scale has no room (p = 0 or 1).
+    t = _t_quantiles(df, level)[:, None]
+    missing = np.isnan(est)
+    se = np.where(missing, np.nan, np.sqrt(var))
+    low, high = np.full_like(est, np.nan), np.full_like(est, np.nan)
+    rest = ~missing
+    if ci == "logit":
+        inside = rest & (est > 0) & (est < 1)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            centre = np.log(est / (1 - est))
+            half = t * se / (est * (1 - est))
+            lo, hi = _expit_array(centre - half), _expit_array(centre + half)
+        flat = inside & (se == 0)
+        lo[flat], hi[flat] = est[flat], est[flat]
+        low[inside], high[inside] = lo[inside], hi[inside]
+        rest &= ~inside
+    for d, col in zip(*np.nonzero(rest), strict=True):
+        low[d, col], high[d, col] = interval(
+            float(est[d, col]),
+            float(se[d, col]),
+            df[d],
+            int(n_all[d, col]),
+            method=ci,
+            level=level,
+            t=float(t[d, 0]),
+        )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        deff = np.where(var_srs > 0, var / var_srs, np.nan)
+    est_l, se_l = (est * 100).tolist(), (se * 100).tolist()
+    low_l, high_l = (low * 100).tolist(), (high * 100).tolist()
+    deff_l, n_l, df_l = deff.tolist(), n_all.tolist(), df.astype(int).tolist()
     out = []
     for d, unit in enumerate(domains):
+        tail = (("no_df",) if df[d] < 1 else ()) + (("singleton_stratum",) if singleton[d] else ())
         for col, code in enumerate(plan.codes):
-            p, v, n = float(est[d, col]), max(float(var[d, col]), 0.0), int(n_all[d, col])
-            flags = []
+            p, n, ratio = est_l[d][col], n_l[d][col], deff_l[d][col]
             if n == 0 or math.isnan(p):
-                flags.append("no_data")
+                flags = ("no_data", *tail)
             elif n < min_n:
-                flags.append("small_n")
-            if df[d] < 1:
-                flags.append("no_df")
-            if singleton[d]:
-                flags.append("singleton_stratum")
-            se = math.sqrt(v) if not math.isnan(p) else math.nan
-            low, high = interval(p, se, df[d], n, method=ci, level=level, t=t_quantiles[d])
-            ratio = v / var_srs[d, col] if var_srs[d, col] > 0 else math.nan
+                flags = ("small_n", *tail)
+            else:
+                flags = tail
             out.append(
                 Estimate(
                     unit=unit,
                     indicator=code,
                     n=n,
-                    estimate=_pct(p),
-                    se=_pct(se),
-                    ci_low=_pct(low),
-                    ci_high=_pct(high),
-                    deff=None if math.isnan(ratio) else float(ratio),
-                    flags=tuple(flags),
+                    estimate=p,
+                    se=se_l[d][col],
+                    ci_low=low_l[d][col],
+                    ci_high=high_l[d][col],
+                    deff=None if math.isnan(ratio) else ratio,
+                    flags=flags,
                     level=plan.levels[col],
-                    df=int(df[d]),
+                    df=df_l[d],
                 )
             )
     return out
+
+
+def _expit_array(x: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-x))
 
 
 def _pct(x: float) -> float:
