@@ -223,12 +223,7 @@ def _compile_queries(
             for k, (item, pos) in enumerate(zip(plan.items, plan.positive, strict=True))
         },
     )
-    sampled_sat = {item: sampled[f"y{k}"] for k, item in enumerate(plan.items)}
-    # Materialise the scores in a projection so each is computed once, not once per aggregate.
-    scored = sampled.select(
-        g=sampled.by_.cast("string"),
-        **{f"x{j}": e for j, e in enumerate(_respondent_scores(plan, sampled_sat).values())},
-    )
+    scored = _respondent_scores(plan, sampled)
     score_aggs = {}
     for j in range(len(plan.composites)):
         score = scored[f"x{j}"]
@@ -287,18 +282,70 @@ def _sample_filter(t: Any, every: int) -> Any:
     return (t.respondent_id.hash() % every) == 0
 
 
-def _respondent_scores(plan: Plan, sat: dict[str, Any]) -> dict[str, Any]:
-    """Each respondent's own composite score: the recipe-weighted share of positive answers
-    among the items they answered (null if none). Only the design effect's element variance
-    uses it; flat sums keep the SQL small where nesting would repeat every child."""
+def _respondent_scores(plan: Plan, table: Any) -> Any:
+    """Each respondent's own composite scores (columns ``g``, ``x0``…): the recipe-weighted
+    share of positive answers among the items they answered, null if none.
 
-    scores = {}
-    for j, comp in enumerate(plan.composites):
-        parts = [(sat[item], c[j]) for item, c in zip(plan.items, plan.coef, strict=True) if c[j]]
-        num = _sum([x.fill_null(0) * wt for x, wt in parts])
-        den = _sum([x.notnull().cast("float64") * wt for x, wt in parts])
-        scores[comp] = num / den.nullif(0)
-    return scores
+    Only the design effect's element variance uses them. Numerators and denominators are built
+    level by level (elements from items, then aspects from elements …), each level a projection,
+    so a parent reuses its children's sums instead of repeating every item.
+    """
+    composites = set(plan.composites)
+    index = {item: k for k, item in enumerate(plan.items)}
+    depth: dict[str, int] = {}
+
+    def level(code: str) -> int:
+        if code not in depth:
+            kids = dict(plan.children[plan.composites.index(code)])
+            nested = [level(c) for c in kids if c in composites]
+            layered = all(c in composites or c in index for c in kids)
+            depth[code] = (max(nested, default=0) + 1) if layered else 1
+        return depth[code]
+
+    for code in plan.composites:
+        level(code)
+    current = table
+    carried = ["by_", *(f"y{k}" for k in range(len(plan.items)))]
+    for d in range(1, max(depth.values(), default=0) + 1):
+        added = {}
+        for j, code in enumerate(plan.composites):
+            if depth[code] != d:
+                continue
+            kids = plan.children[j]
+            if all(c in composites or c in index for c, _ in kids):
+                nums = [
+                    (
+                        current[f"num{plan.composites.index(c)}"]
+                        if c in composites
+                        else current[f"y{index[c]}"].fill_null(0)
+                    )
+                    * w
+                    for c, w in kids
+                ]
+                dens = [
+                    (
+                        current[f"den{plan.composites.index(c)}"]
+                        if c in composites
+                        else current[f"y{index[c]}"].notnull().cast("float64")
+                    )
+                    * w
+                    for c, w in kids
+                ]
+            else:  # a child composite left out of the plan: sum its items directly
+                parts = [(current[f"y{k}"], c[j]) for k, c in enumerate(plan.coef) if c[j]]
+                nums = [y.fill_null(0) * w for y, w in parts]
+                dens = [y.notnull().cast("float64") * w for y, w in parts]
+            added[f"num{j}"] = _sum(nums)
+            added[f"den{j}"] = _sum(dens)
+        current = current.select(*carried, **added)
+        carried += list(added)
+    return current.select(
+        g=current.by_.cast("string"),
+        **{
+            f"x{j}": current[f"num{j}"] / current[f"den{j}"].nullif(0)
+            for j in range(len(plan.composites))
+        },
+    )
 
 
 def _sum(terms: list[Any]) -> Any:
