@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LINTED := src tests $(wildcard benchmarks)
 
-.PHONY: demo test lint format clean
+.PHONY: demo serve test lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml
 ## demo: install into .venv and analyse the embedded (illustrative) Lạng Sơn 2025 data
 demo: $(STAMP)
 	$(BIN)/chiso analyze --province "Lạng Sơn" --year 2025
+
+## serve: the web application on http://127.0.0.1:8000 (demo accounts printed on start)
+serve: $(STAMP)
+	$(BIN)/chiso serve
 
 ## test: lint, format check and the whole test suite
 test: $(STAMP)

@@ -842,5 +842,41 @@ def conference_papers(
         _fail(exc)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Cổng.")] = 8000,
+) -> None:
+    """Chạy ứng dụng web: cập nhật cơ sở dữ liệu, nạp danh mục cơ quan và tài khoản demo ở lần
+    chạy đầu, in các tài khoản demo rồi mở máy chủ tại http://HOST:PORT."""
+    import os
+
+    if host not in ("127.0.0.1", "localhost") and "CHISO_ALLOWED_HOSTS" not in os.environ:
+        os.environ["CHISO_ALLOWED_HOSTS"] = "*" if host == "0.0.0.0" else host
+    from django.core.exceptions import ImproperlyConfigured
+
+    from chiso.web import bootstrap
+
+    try:
+        bootstrap.configure()
+        accounts = bootstrap.prepare()
+    except ImproperlyConfigured as exc:
+        err.print(f"[bold red]Lỗi cấu hình:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    from django.core.management import call_command
+
+    from chiso.web.accounts.services import DEMO_PASSWORD
+
+    if accounts:
+        table = Table(title=f"Tài khoản demo (mật khẩu: {DEMO_PASSWORD})")
+        for column in ("Tên đăng nhập", "Vai trò", "Cơ quan"):
+            table.add_column(column)
+        for account in accounts:
+            table.add_row(account.username, account.role, account.agency)
+        out.print(table)
+    out.print(f"Mở trình duyệt tại http://{host}:{port}/ (Ctrl+C để dừng).", highlight=False)
+    call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
 def main() -> None:
     app()

@@ -1,0 +1,1 @@
+"""Users, roles and agencies; the one module of object-level permission checks."""

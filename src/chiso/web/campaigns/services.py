@@ -1,0 +1,372 @@
+"""Every write of the tham luận workflow. One transaction per service, audit row included.
+
+States of a contribution::
+
+    draft ──submit──▶ submitted ──accept──▶ accepted
+                        │  ▲
+                  return│  │submit
+                        ▼  │
+                      returned
+
+A submission after the deadline is accepted and marked late, never refused: losing an agency's
+analysis is worse than receiving it late. Only a campaign the coordinator has closed refuses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from chiso.errors import ChisoError
+from chiso.web.accounts.models import Agency, User
+from chiso.web.accounts.permissions import can_write_contribution, require_coordinator
+from chiso.web.audit.services import record
+from chiso.web.campaigns.models import (
+    Assignment,
+    Campaign,
+    Contribution,
+    ContributionVersion,
+    ItemResponse,
+)
+
+State = Contribution.State
+EDITABLE = (State.DRAFT, State.RETURNED)
+
+
+@dataclass(frozen=True)
+class ItemText:
+    """What an agency writes about one lost sub-criterion."""
+
+    causes: str = ""
+    responsibility_agency: str = ""
+    responsibility_unit: str = ""
+    responsibility_individual: str = ""
+    solutions: str = ""
+
+
+ITEM_FIELDS = tuple(f.name for f in fields(ItemText))
+
+
+@dataclass(frozen=True)
+class ContributionContent:
+    """The whole text of a contribution; ``items`` is keyed by sub-criterion code."""
+
+    general_text: str = ""
+    items: Mapping[str, ItemText] = field(default_factory=dict)
+
+
+def _points(value: float) -> Decimal:
+    return Decimal(str(round(value, 4)))
+
+
+@transaction.atomic
+def campaign_open(
+    *,
+    acting_user: User,
+    year: int,
+    title: str,
+    deadline: datetime,
+    province: str = "Lạng Sơn",
+    event_date: date | None = None,
+) -> Campaign:
+    """Open a campaign and assign every sub-criterion below its maximum to its lead agency.
+
+    The lost sub-criteria come from the core's :func:`analyse_province` (the embedded demo until
+    results are imported through the web), so the web and the CLI read the same ledger.
+    """
+    from chiso.parindex.inputs import analyse_province
+
+    require_coordinator(acting_user)
+    if timezone.is_naive(deadline):
+        raise ValidationError("Hạn nộp phải kèm múi giờ.")
+    if deadline <= timezone.now():
+        raise ValidationError("Hạn nộp phải sau thời điểm hiện tại.")
+    try:
+        analysis = analyse_province(province=province, year=year)
+    except ChisoError as exc:
+        raise ValidationError(exc.message) from exc
+    if not analysis.below_max:
+        raise ValidationError("Không có tiêu chí thành phần nào bị trừ điểm: không cần tham luận.")
+    agencies = {a.code: a for a in Agency.objects.all()}
+    missing = sorted({n.lead_agency for n in analysis.below_max} - set(agencies) - {None})
+    if missing:
+        raise ValidationError(f"Danh mục cơ quan chưa có: {', '.join(missing)}.")
+
+    campaign = Campaign(
+        year=year,
+        province=analysis.province,
+        title=title.strip(),
+        event_date=event_date,
+        deadline=deadline,
+        created_by=acting_user,
+    )
+    campaign.full_clean()
+    campaign.save()
+
+    contributions: dict[str, Contribution] = {}
+    for position, node in enumerate(analysis.below_max, start=1):
+        lead = agencies.get(node.lead_agency) if node.lead_agency else None
+        assignment = Assignment(
+            campaign=campaign,
+            position=position,
+            code=node.code,
+            name=node.name,
+            max_points=_points(node.max),
+            achieved=_points(node.achieved),
+            lost=_points(node.lost),
+            lead_agency=lead,
+        )
+        assignment.full_clean()
+        assignment.save()
+        if lead is None:
+            continue
+        if lead.code not in contributions:
+            contribution = Contribution(campaign=campaign, agency=lead)
+            contribution.full_clean()
+            contribution.save()
+            contributions[lead.code] = contribution
+        ItemResponse.objects.create(contribution=contributions[lead.code], assignment=assignment)
+
+    record(
+        actor=acting_user,
+        event="campaign.opened",
+        obj=campaign,
+        new={
+            "year": year,
+            "province": campaign.province,
+            "title": campaign.title,
+            "deadline": deadline.isoformat(),
+            "assignments": len(analysis.below_max),
+            "agencies": sorted(contributions),
+        },
+    )
+    return campaign
+
+
+@transaction.atomic
+def campaign_close(*, acting_user: User, campaign: Campaign) -> Campaign:
+    """Stop accepting submissions. Only the coordinator decides this; a deadline never does."""
+    require_coordinator(acting_user)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status == Campaign.Status.CLOSED:
+        raise ValidationError("Đợt tham luận đã đóng.")
+    campaign.status = Campaign.Status.CLOSED
+    campaign.full_clean()
+    campaign.save()
+    record(
+        actor=acting_user,
+        event="campaign.closed",
+        obj=campaign,
+        old={"status": "open"},
+        new={"status": "closed"},
+    )
+    return campaign
+
+
+def _lock(contribution: Contribution) -> Contribution:
+    return (
+        Contribution.objects.select_for_update()
+        .select_related("campaign", "agency")
+        .get(pk=contribution.pk)
+    )
+
+
+def _check_writable(acting_user: User, contribution: Contribution, verb: str) -> None:
+    if not can_write_contribution(acting_user, contribution):
+        raise PermissionDenied("Chỉ cơ quan được giao hoặc Sở Nội vụ được sửa tham luận này.")
+    if contribution.campaign.status != Campaign.Status.OPEN:
+        raise ValidationError("Đợt tham luận đã đóng, không nhận thêm nội dung.")
+    if contribution.state not in EDITABLE:
+        raise ValidationError(
+            f"Không thể {verb} tham luận ở trạng thái «{contribution.get_state_display()}»."
+        )
+
+
+def _write_content(contribution: Contribution, content: ContributionContent) -> tuple[dict, dict]:
+    """Apply ``content``; returns the old and new values of what actually changed."""
+    old: dict = {}
+    new: dict = {}
+    if contribution.general_text != content.general_text:
+        old["general_text"], new["general_text"] = contribution.general_text, content.general_text
+        contribution.general_text = content.general_text
+    responses = {r.assignment.code: r for r in contribution.items.select_related("assignment")}
+    unknown = sorted(set(content.items) - set(responses))
+    if unknown:
+        raise ValidationError(f"Nội dung không giao cho cơ quan này: {', '.join(unknown)}.")
+    for code, text in content.items.items():
+        response = responses[code]
+        before = {name: getattr(response, name) for name in ITEM_FIELDS}
+        after = {name: getattr(text, name).strip() for name in ITEM_FIELDS}
+        if before == after:
+            continue
+        changed = [name for name in ITEM_FIELDS if before[name] != after[name]]
+        old[code] = {name: before[name] for name in changed}
+        new[code] = {name: after[name] for name in changed}
+        for name, value in after.items():
+            setattr(response, name, value)
+        response.full_clean()
+        response.save()
+    return old, new
+
+
+@transaction.atomic
+def contribution_save_draft(
+    *, acting_user: User, contribution: Contribution, content: ContributionContent
+) -> Contribution:
+    """Save the agency's text without submitting it."""
+    contribution = _lock(contribution)
+    _check_writable(acting_user, contribution, "sửa")
+    old, new = _write_content(contribution, content)
+    contribution.full_clean()
+    contribution.save()
+    if new:
+        record(
+            actor=acting_user, event="contribution.draft_saved", obj=contribution, old=old, new=new
+        )
+    return contribution
+
+
+def _missing(contribution: Contribution) -> list[str]:
+    problems = []
+    for response in contribution.items.select_related("assignment").order_by(
+        "assignment__position"
+    ):
+        gaps = []
+        if not response.causes.strip():
+            gaps.append("nguyên nhân")
+        if not response.solutions.strip():
+            gaps.append("giải pháp khắc phục")
+        if gaps:
+            problems.append(f"Mục {response.assignment.code}: chưa có {' và '.join(gaps)}.")
+    return problems
+
+
+def _snapshot(contribution: Contribution) -> dict:
+    items = []
+    for response in contribution.items.select_related("assignment").order_by(
+        "assignment__position"
+    ):
+        assignment = response.assignment
+        items.append(
+            {
+                "code": assignment.code,
+                "name": assignment.name,
+                "max": str(assignment.max_points),
+                "lost": str(assignment.lost),
+                **{name: getattr(response, name) for name in ITEM_FIELDS},
+            }
+        )
+    return {
+        "campaign": contribution.campaign_id,
+        "agency": contribution.agency.code,
+        "general_text": contribution.general_text,
+        "items": items,
+    }
+
+
+@transaction.atomic
+def contribution_submit(
+    *,
+    acting_user: User,
+    contribution: Contribution,
+    content: ContributionContent | None = None,
+) -> ContributionVersion:
+    """Submit (or resubmit after a return), saving ``content`` first when given.
+
+    Every item needs its causes and solutions. Each submit freezes a new version. ``late`` on the
+    contribution says whether the *first* submission missed the deadline (a return by the
+    coordinator must not make an agency late); each version keeps its own flag.
+    """
+    contribution = _lock(contribution)
+    _check_writable(acting_user, contribution, "nộp")
+    old_state = contribution.state
+    if content is not None:
+        _write_content(contribution, content)
+    problems = _missing(contribution)
+    if problems:
+        raise ValidationError(problems)
+
+    now = timezone.now()
+    late = now > contribution.campaign.deadline
+    if contribution.first_submitted_at is None:
+        contribution.first_submitted_at = now
+        contribution.late = late
+    contribution.submitted_at = now
+    contribution.state = State.SUBMITTED
+    contribution.full_clean()
+    contribution.save()
+
+    version = ContributionVersion(
+        contribution=contribution,
+        number=contribution.versions.count() + 1,
+        snapshot=_snapshot(contribution),
+        submitted_by=acting_user,
+        submitted_at=now,
+        late=late,
+    )
+    version.full_clean()
+    version.save()
+    record(
+        actor=acting_user,
+        event="contribution.submitted",
+        obj=contribution,
+        old={"state": old_state},
+        new={"state": State.SUBMITTED, "version": version.number, "late": late},
+    )
+    return version
+
+
+def _review(acting_user: User, contribution: Contribution, verb: str) -> Contribution:
+    require_coordinator(acting_user)
+    contribution = _lock(contribution)
+    if contribution.state != State.SUBMITTED:
+        raise ValidationError(
+            f"Chỉ {verb} được tham luận đã nộp (hiện tại: «{contribution.get_state_display()}»)."
+        )
+    return contribution
+
+
+@transaction.atomic
+def contribution_return(
+    *, acting_user: User, contribution: Contribution, comment: str
+) -> Contribution:
+    """Send a submitted contribution back to its agency with the reason."""
+    contribution = _review(acting_user, contribution, "trả lại")
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError("Cần ghi rõ lý do trả lại để cơ quan bổ sung.")
+    contribution.state = State.RETURNED
+    contribution.review_comment = comment
+    contribution.full_clean()
+    contribution.save()
+    record(
+        actor=acting_user,
+        event="contribution.returned",
+        obj=contribution,
+        old={"state": State.SUBMITTED},
+        new={"state": State.RETURNED, "comment": comment},
+    )
+    return contribution
+
+
+@transaction.atomic
+def contribution_accept(*, acting_user: User, contribution: Contribution) -> Contribution:
+    """Accept a submitted contribution for the consolidated book."""
+    contribution = _review(acting_user, contribution, "tiếp nhận")
+    contribution.state = State.ACCEPTED
+    contribution.full_clean()
+    contribution.save()
+    record(
+        actor=acting_user,
+        event="contribution.accepted",
+        obj=contribution,
+        old={"state": State.SUBMITTED},
+        new={"state": State.ACCEPTED},
+    )
+    return contribution

@@ -1,0 +1,140 @@
+"""Thin views: check access, parse a form, call one service, render. Service errors become
+messages on the page; PermissionDenied and Http404 become 403 and 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from chiso.web.accounts.permissions import (
+    access_campaign,
+    access_contribution,
+    can_write_contribution,
+    require_coordinator,
+)
+from chiso.web.campaigns import selectors, services
+from chiso.web.campaigns.forms import CampaignForm, ContributionForm, ReviewForm
+from chiso.web.campaigns.models import Contribution
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def campaign_list(request):
+    campaigns = selectors.campaigns_for_user(user=request.user)
+    return render(request, "campaigns/list.html", {"campaigns": campaigns})
+
+
+def campaign_create(request):
+    require_coordinator(request.user)
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_open(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, f"Đã mở đợt với {campaign.assignments.count()} nội dung.")
+            return redirect("campaign_detail", pk=campaign.pk)
+    return render(request, "campaigns/form.html", {"form": form})
+
+
+def campaign_detail(request, pk: int):
+    campaign = access_campaign(request.user, pk, for_change=False)
+    if request.user.is_agency_member:
+        own = campaign.contributions.get(agency=request.user.agency_id)
+        return redirect("contribution_detail", pk=own.pk)
+    rows, summary = selectors.campaign_overview(user=request.user, campaign=campaign)
+    unassigned = campaign.assignments.filter(lead_agency__isnull=True)
+    return render(
+        request,
+        "campaigns/detail.html",
+        {"campaign": campaign, "rows": rows, "summary": summary, "unassigned": unassigned},
+    )
+
+
+@require_POST
+def campaign_close(request, pk: int):
+    campaign = access_campaign(request.user, pk, for_change=True)
+    try:
+        services.campaign_close(acting_user=request.user, campaign=campaign)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, "Đã đóng đợt tham luận.")
+    return redirect("campaign_detail", pk=pk)
+
+
+def contribution_detail(request, pk: int):
+    contribution = access_contribution(request.user, pk, for_change=request.method == "POST")
+    items = list(selectors.contribution_items(contribution=contribution))
+    form = ContributionForm(request.POST or None, items=items, initial=_initial(contribution))
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action")
+        try:
+            if action == "submit":
+                version = services.contribution_submit(
+                    acting_user=request.user, contribution=contribution, content=form.content()
+                )
+                note = " (sau hạn, được ghi nhận là nộp muộn)" if version.late else ""
+                messages.success(request, f"Đã nộp tham luận, lần {version.number}{note}.")
+            else:
+                services.contribution_save_draft(
+                    acting_user=request.user, contribution=contribution, content=form.content()
+                )
+                messages.success(request, "Đã lưu bản nháp.")
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            return redirect("contribution_detail", pk=pk)
+    editable = (
+        can_write_contribution(request.user, contribution)
+        and contribution.state in services.EDITABLE
+        and contribution.campaign.status == contribution.campaign.Status.OPEN
+    )
+    return render(
+        request,
+        "campaigns/contribution.html",
+        {
+            "contribution": contribution,
+            "form": form,
+            "editable": editable,
+            "reviewable": request.user.is_coordinator
+            and contribution.state == Contribution.State.SUBMITTED,
+            "lost_total": selectors.contribution_lost_total(contribution=contribution),
+            "versions": selectors.contribution_versions(contribution=contribution),
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+def _initial(contribution: Contribution) -> dict:
+    return {"general_text": contribution.general_text}
+
+
+@require_POST
+def contribution_review(request, pk: int):
+    contribution = access_contribution(request.user, pk, for_change=True)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Thao tác không hợp lệ.")
+        return redirect("contribution_detail", pk=pk)
+    try:
+        if form.cleaned_data["action"] == "accept":
+            services.contribution_accept(acting_user=request.user, contribution=contribution)
+            messages.success(request, f"Đã tiếp nhận tham luận của {contribution.agency}.")
+        else:
+            services.contribution_return(
+                acting_user=request.user,
+                contribution=contribution,
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, f"Đã trả lại tham luận cho {contribution.agency}.")
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("contribution_detail", pk=pk)
+    return redirect("campaign_detail", pk=contribution.campaign_id)

@@ -1,0 +1,32 @@
+"""URLs. Paths are Vietnamese without diacritics, so a clerk can read and dictate them."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth
+from django.urls import path
+
+from chiso.web import views
+from chiso.web.audit import views as audit
+from chiso.web.campaigns import views as campaigns
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dang-nhap/", auth.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth.LogoutView.as_view(), name="logout"),
+    path("mat-khau/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("mat-khau/xong/", auth.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("tham-luan/", campaigns.campaign_list, name="campaign_list"),
+    path("tham-luan/mo-dot/", campaigns.campaign_create, name="campaign_create"),
+    path("tham-luan/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("tham-luan/<int:pk>/dong/", campaigns.campaign_close, name="campaign_close"),
+    path("tham-luan/bai/<int:pk>/", campaigns.contribution_detail, name="contribution_detail"),
+    path(
+        "tham-luan/bai/<int:pk>/duyet/",
+        campaigns.contribution_review,
+        name="contribution_review",
+    ),
+    path("nhat-ky/", audit.audit_list, name="audit_list"),
+    path("quan-tri/", admin.site.urls),
+]
+
+admin.site.site_header = "chiso — quản trị"
+admin.site.site_title = "chiso"
