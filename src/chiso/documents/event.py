@@ -24,8 +24,8 @@ from typing import Any
 import yaml
 
 from chiso.documents.model import IssueDate, Issuer, Number, Signature
-from chiso.errors import NotFound, Problem, ValidationFailed
-from chiso.frameworks.yaml_lines import parse_document
+from chiso.errors import Problem, ValidationFailed
+from chiso.frameworks.yaml_lines import parse_document, read_document_text
 from chiso.vi import nfc
 
 SCHEMA = "chiso.event/1"
@@ -158,17 +158,7 @@ def _markup_error(text: str) -> str | None:
 
 def load_event(path: str | Path) -> Event:
     """Load and validate an event file; :class:`ValidationFailed` lists every problem."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise NotFound(f"Không tìm thấy tệp sự kiện {path}.") from exc
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed(
-            f"Tệp {path.name} không phải văn bản UTF-8.",
-            [Problem("Hãy lưu tệp YAML với bảng mã UTF-8.", file=path.name)],
-        ) from exc
-    return load_event_text(text, origin=str(path))
+    return load_event_text(read_document_text(path, what="sự kiện"), origin=str(path))
 
 
 def load_event_text(text: str, *, origin: str) -> Event:

@@ -29,7 +29,7 @@ from chiso.frameworks.schema import (
     Node,
     ScoringRule,
 )
-from chiso.frameworks.yaml_lines import line_of, parse_document
+from chiso.frameworks.yaml_lines import line_of, parse_document, read_document_text
 
 SCHEMA = "chiso.framework/1"
 EMBEDDED_PACKAGE = "chiso.frameworks.data"
@@ -37,17 +37,7 @@ EMBEDDED_PACKAGE = "chiso.frameworks.data"
 
 def load(path: str | Path) -> Framework:
     """Load and validate one framework file; :class:`ValidationFailed` lists every problem."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise NotFound(f"Không tìm thấy tệp khung chỉ số {path}.") from exc
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed(
-            f"Tệp {path.name} không phải văn bản UTF-8.",
-            [Problem("Hãy lưu tệp YAML với bảng mã UTF-8.", file=path.name)],
-        ) from exc
-    return load_text(text, origin=str(path))
+    return load_text(read_document_text(path, what="khung chỉ số"), origin=str(path))
 
 
 def load_text(text: str, *, origin: str) -> Framework:

@@ -6,6 +6,7 @@ through 800 lines. PyYAML knows each node's position while composing, so we keep
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -33,6 +34,25 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 def load_yaml(text: str) -> Any:
     """Parse YAML safely; every mapping in the result is a :class:`LineDict`."""
     return yaml.load(text, Loader=_LineLoader)
+
+
+def read_document_text(path: str | Path, *, what: str) -> str:
+    """The text of a hand-edited file; missing or non-UTF-8 files become clear errors.
+
+    ``what`` names the kind of file in the message ("khung chỉ số", "sự kiện" …).
+    """
+    from chiso.errors import NotFound, Problem, ValidationFailed
+
+    path = Path(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise NotFound(f"Không tìm thấy tệp {what} {path}.") from exc
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed(
+            f"Tệp {path.name} không phải văn bản UTF-8.",
+            [Problem("Hãy lưu tệp YAML với bảng mã UTF-8.", file=path.name)],
+        ) from exc
 
 
 def parse_document(text: str, *, file: str) -> Any:

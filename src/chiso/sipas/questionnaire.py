@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import Any
 
 from chiso.errors import NotFound, Problem, ValidationFailed
-from chiso.frameworks.yaml_lines import line_of, parse_document
+from chiso.frameworks.yaml_lines import line_of, parse_document, read_document_text
 
 SCHEMA = "chiso.questionnaire/1"
 ITEM_KINDS = ("satisfaction", "perception", "expectation")
@@ -162,12 +162,7 @@ class Questionnaire:
 
 
 def load(path: str | Path) -> Questionnaire:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise NotFound(f"Không tìm thấy tệp bảng hỏi {path}.") from exc
-    return load_text(text, origin=str(path))
+    return load_text(read_document_text(path, what="bảng hỏi"), origin=str(path))
 
 
 def load_text(text: str, *, origin: str) -> Questionnaire:
