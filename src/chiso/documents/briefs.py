@@ -54,7 +54,8 @@ def agency_brief(
 ) -> Document:
     """The brief for one lead agency."""
     a = analysis
-    settings = default_settings(a.province, today)
+    # Briefs go out with the invitation: dated in the conference's month unless told otherwise.
+    settings = default_settings(a.province, today or conference)
     name = agency_name(group.agency) or "Cơ quan chủ trì"
     next_year = a.year + 1
     body: list[Block] = [

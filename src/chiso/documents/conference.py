@@ -97,7 +97,7 @@ def _subject(a: Analysis) -> str:
 def script(
     analysis: Analysis, conference: Conference, settings: ReportSettings | None = None
 ) -> Document:
-    settings = settings or default_settings(analysis.province)
+    settings = settings or default_settings(analysis.province, conference.start.date())
     rows = tuple((_time(t), item, who) for t, item, who in programme(analysis, conference))
     start = conference.start
     body: list[Block] = [
@@ -140,7 +140,7 @@ def _key_points(a: Analysis) -> list[Block]:
 def opening_remarks(
     analysis: Analysis, conference: Conference, settings: ReportSettings | None = None
 ) -> Document:
-    settings = settings or default_settings(analysis.province)
+    settings = settings or default_settings(analysis.province, conference.start.date())
     a = analysis
     body: list[Block] = [
         Heading("1. Mục đích Hội nghị", 2),
@@ -163,7 +163,7 @@ def opening_remarks(
 def closing_remarks(
     analysis: Analysis, conference: Conference, settings: ReportSettings | None = None
 ) -> Document:
-    settings = settings or default_settings(analysis.province)
+    settings = settings or default_settings(analysis.province, conference.start.date())
     a = analysis
     agencies = [agency_name(g.agency) or "cơ quan chủ trì" for g in a.agencies[:5]]
     body: list[Block] = [
@@ -185,7 +185,7 @@ def closing_remarks(
 def news_item(
     analysis: Analysis, conference: Conference, settings: ReportSettings | None = None
 ) -> Document:
-    settings = settings or default_settings(analysis.province)
+    settings = settings or default_settings(analysis.province, conference.start.date())
     a = analysis
     place = units.find_province(a.province, a.year).full_name
     day = conference.start.date()
