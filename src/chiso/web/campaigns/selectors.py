@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
 
+from chiso.documents.contributions import AgencyContribution, ItemAnswer
+from chiso.errors import ChisoError
 from chiso.web.accounts.models import User
 from chiso.web.campaigns.models import Campaign, Contribution, ContributionVersion, ItemResponse
+from chiso.web.campaigns.services import ITEM_FIELDS
 
 
 def campaigns_for_user(*, user: User) -> QuerySet[Campaign]:
@@ -78,3 +82,76 @@ def contribution_lost_total(*, contribution: Contribution) -> Decimal:
 
 def contribution_versions(*, contribution: Contribution) -> QuerySet[ContributionVersion]:
     return contribution.versions.select_related("submitted_by").order_by("-number")
+
+
+DRAFT_LABEL = "Chưa nộp (bản nháp)"
+
+
+def _answer(values: dict) -> ItemAnswer:
+    return ItemAnswer(
+        code=values["code"],
+        name=values["name"],
+        lost=float(values["lost"]),
+        causes=values.get("causes", ""),
+        responsibility_agency=values.get("responsibility_agency", ""),
+        responsibility_unit=values.get("responsibility_unit", ""),
+        responsibility_individual=values.get("responsibility_individual", ""),
+        solutions=values.get("solutions", ""),
+    )
+
+
+def book_contributions(*, campaign: Campaign) -> list[AgencyContribution]:
+    """Every agency's tham luận for the consolidated book, in the overview's order.
+
+    A contribution submitted at least once goes in as its latest submitted version (what the
+    Sở Nội vụ received, even if it was since returned and is being rewritten); one never submitted
+    goes in as its current draft, labelled as such. ``campaign`` must come from
+    ``access_campaign``, and the caller must keep the book from agency members.
+    """
+    book = []
+    rows = campaign.contributions.select_related("agency").order_by("agency__pk")
+    for contribution in rows:
+        version = contribution.versions.order_by("-number").first()
+        if version is not None:
+            snapshot = version.snapshot
+            items = tuple(_answer(values) for values in snapshot.get("items", ()))
+            general_text = snapshot.get("general_text", "")
+            label = contribution.get_state_display()
+            submitted_on = timezone.localdate(version.submitted_at)
+        else:
+            items = tuple(
+                _answer(
+                    {
+                        "code": r.assignment.code,
+                        "name": r.assignment.name,
+                        "lost": r.assignment.lost,
+                        **{name: getattr(r, name) for name in ITEM_FIELDS},
+                    }
+                )
+                for r in contribution_items(contribution=contribution)
+            )
+            general_text = contribution.general_text
+            label = DRAFT_LABEL
+            submitted_on = None
+        book.append(
+            AgencyContribution(
+                agency_name=contribution.agency.name,
+                state_label=label,
+                submitted_on=submitted_on,
+                late=contribution.late,
+                items=items,
+                general_text=general_text,
+            )
+        )
+    return book
+
+
+def campaign_is_illustrative(*, campaign: Campaign) -> bool:
+    """Whether the campaign's lost points come from chiso's demo figures (as its opening did)."""
+    from chiso.parindex.inputs import analyse_province
+
+    try:
+        analysis = analyse_province(province=campaign.province, year=campaign.year)
+    except ChisoError:
+        return False
+    return analysis.provenance.illustrative

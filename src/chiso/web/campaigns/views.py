@@ -4,10 +4,14 @@ messages on the page; PermissionDenied and Http404 become 403 and 404."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from chiso.documents.contributions import contribution_book
+from chiso.documents.nd30 import build_docx
 from chiso.web.accounts.permissions import (
     access_campaign,
     access_contribution,
@@ -55,6 +59,31 @@ def campaign_detail(request, pk: int):
         "campaigns/detail.html",
         {"campaign": campaign, "rows": rows, "summary": summary, "unassigned": unassigned},
     )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def campaign_book(request, pk: int):
+    """The consolidated book (sổ tổng hợp tham luận) as DOCX, for the Sở Nội vụ and leaders.
+
+    It holds every agency's text, so an agency member gets 403 (404 when their agency is not even
+    in the campaign, as ``access_campaign`` decides).
+    """
+    campaign = access_campaign(request.user, pk, for_change=False)
+    if request.user.is_agency_member:
+        raise PermissionDenied("Sổ tổng hợp tham luận chỉ dành cho Sở Nội vụ và lãnh đạo.")
+    document = contribution_book(
+        province=campaign.province,
+        year=campaign.year,
+        title=campaign.title,
+        contributions=selectors.book_contributions(campaign=campaign),
+        issued=timezone.localdate(),
+        illustrative=selectors.campaign_is_illustrative(campaign=campaign),
+    )
+    response = HttpResponse(build_docx(document), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="so-tham-luan-{campaign.year}.docx"'
+    return response
 
 
 @require_POST
