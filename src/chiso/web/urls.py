@@ -18,6 +18,7 @@ urlpatterns = [
     path("tham-luan/mo-dot/", campaigns.campaign_create, name="campaign_create"),
     path("tham-luan/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
     path("tham-luan/<int:pk>/dong/", campaigns.campaign_close, name="campaign_close"),
+    path("tham-luan/<int:pk>/nhac-nho/", campaigns.campaign_remind, name="campaign_remind"),
     path("tham-luan/<int:pk>/so-tham-luan.docx", campaigns.campaign_book, name="campaign_book"),
     path("tham-luan/bai/<int:pk>/", campaigns.contribution_detail, name="contribution_detail"),
     path(

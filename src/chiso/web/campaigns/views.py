@@ -18,7 +18,7 @@ from chiso.web.accounts.permissions import (
     can_write_contribution,
     require_coordinator,
 )
-from chiso.web.campaigns import selectors, services
+from chiso.web.campaigns import reminders, selectors, services
 from chiso.web.campaigns.forms import CampaignForm, ContributionForm, ReviewForm
 from chiso.web.campaigns.models import Contribution
 
@@ -95,6 +95,24 @@ def campaign_close(request, pk: int):
         _errors(request, exc)
     else:
         messages.success(request, "Đã đóng đợt tham luận.")
+    return redirect("campaign_detail", pk=pk)
+
+
+@require_POST
+def campaign_remind(request, pk: int):
+    """The coordinator's "Gửi nhắc nhở": e-mail every agency that has not submitted yet."""
+    campaign = access_campaign(request.user, pk, for_change=True)
+    try:
+        count = reminders.reminder_send(acting_user=request.user, campaign=campaign)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        if count:
+            messages.success(request, f"Đã gửi thư nhắc nhở tới {count} cơ quan.")
+        else:
+            messages.info(
+                request, "Không có cơ quan nào cần nhắc (hoặc chưa có địa chỉ thư điện tử)."
+            )
     return redirect("campaign_detail", pk=pk)
 
 
