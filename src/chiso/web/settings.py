@@ -5,6 +5,9 @@ Environment variables:
 - ``CHISO_ENV``: ``development`` (default) or ``production``. Production refuses to start without
   ``CHISO_SECRET_KEY``, turns DEBUG off and sends e-mail over SMTP.
 - ``CHISO_DATA_DIR``: where the SQLite database lives (default ``./.chiso-data``).
+- ``CHISO_UPLOAD_DIR``: where attachments are stored (default ``<CHISO_DATA_DIR>/uploads``), outside
+  the web root: they are only ever served through a permission-checking view.
+- ``CHISO_MAX_UPLOAD_MB``: the largest attachment accepted, in megabytes (default 10).
 - ``DATABASE_URL``: e.g. ``postgres://user:pass@host/chiso``; replaces SQLite when set.
 - ``CHISO_ALLOWED_HOSTS``: comma-separated host names.
 - ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``,
@@ -23,6 +26,8 @@ WEB_DIR = Path(__file__).resolve().parent
 ENV = os.environ.get("CHISO_ENV", "development")
 PRODUCTION = ENV == "production"
 DATA_DIR = Path(os.environ.get("CHISO_DATA_DIR", ".chiso-data")).absolute()
+CHISO_UPLOAD_DIR = Path(os.environ.get("CHISO_UPLOAD_DIR", DATA_DIR / "uploads")).absolute()
+CHISO_MAX_UPLOAD_MB = float(os.environ.get("CHISO_MAX_UPLOAD_MB", "10"))
 
 _DEV_SECRET = "django-insecure-chiso-development-only-never-use-in-production"
 SECRET_KEY = os.environ.get("CHISO_SECRET_KEY", "")

@@ -26,6 +26,17 @@ urlpatterns = [
         campaigns.contribution_review,
         name="contribution_review",
     ),
+    path("tham-luan/bai/<int:pk>/tep/", campaigns.attachment_add, name="attachment_add"),
+    path(
+        "tham-luan/bai/<int:pk>/tep/<int:attachment_pk>/",
+        campaigns.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "tham-luan/bai/<int:pk>/tep/<int:attachment_pk>/go/",
+        campaigns.attachment_remove,
+        name="attachment_remove",
+    ),
     path("nhat-ky/", audit.audit_list, name="audit_list"),
     path("quan-tri/", admin.site.urls),
 ]

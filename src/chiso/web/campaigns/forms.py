@@ -77,3 +77,9 @@ class ContributionForm(forms.Form):
 class ReviewForm(forms.Form):
     action = forms.ChoiceField(choices=[("accept", "Tiếp nhận"), ("return", "Trả lại")])
     comment = forms.CharField(label="Ý kiến", required=False, widget=forms.Textarea)
+
+
+class AttachmentForm(forms.Form):
+    """Only the shape: the type (by content) and the size are checked by the service."""
+
+    file = forms.FileField(label="Tệp đính kèm (PDF, DOCX, XLSX)")

@@ -160,3 +160,37 @@ class ContributionVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contribution", "number"], name="version_number_once"),
         ]
+
+
+class Attachment(models.Model):
+    """A file an agency attaches to its contribution (PDF, DOCX or XLSX, checked by content).
+
+    The file lives under ``<CHISO_UPLOAD_DIR>/<contribution id>/<stored_name>``; the user's file
+    name is kept for display and download only, never used on disk.
+    """
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX"
+        XLSX = "xlsx", "XLSX"
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="attachments"
+    )
+    original_name = models.CharField("tên tệp", max_length=255)
+    stored_name = models.CharField("tên lưu trữ", max_length=32, unique=True, editable=False)
+    content_type = models.CharField("loại tệp", max_length=4, choices=Kind.choices)
+    size = models.PositiveBigIntegerField("dung lượng (byte)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("thời điểm tải lên", default=timezone.now)
+
+    class Meta:
+        verbose_name = "tệp đính kèm"
+        verbose_name_plural = "tệp đính kèm"
+        ordering = ["contribution", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -11,7 +11,13 @@ from django.utils import timezone
 from chiso.documents.contributions import AgencyContribution, ItemAnswer
 from chiso.errors import ChisoError
 from chiso.web.accounts.models import User
-from chiso.web.campaigns.models import Campaign, Contribution, ContributionVersion, ItemResponse
+from chiso.web.campaigns.models import (
+    Attachment,
+    Campaign,
+    Contribution,
+    ContributionVersion,
+    ItemResponse,
+)
 from chiso.web.campaigns.services import ITEM_FIELDS
 
 
@@ -82,6 +88,10 @@ def contribution_lost_total(*, contribution: Contribution) -> Decimal:
 
 def contribution_versions(*, contribution: Contribution) -> QuerySet[ContributionVersion]:
     return contribution.versions.select_related("submitted_by").order_by("-number")
+
+
+def contribution_attachments(*, contribution: Contribution) -> QuerySet[Attachment]:
+    return contribution.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk")
 
 
 DRAFT_LABEL = "Chưa nộp (bản nháp)"

@@ -14,11 +14,20 @@ analysis is worse than receiving it late. Only a campaign the coordinator has cl
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+import unicodedata
+import uuid
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
+from typing import IO
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +38,7 @@ from chiso.web.accounts.permissions import can_write_contribution, require_coord
 from chiso.web.audit.services import record
 from chiso.web.campaigns.models import (
     Assignment,
+    Attachment,
     Campaign,
     Contribution,
     ContributionVersion,
@@ -370,3 +380,159 @@ def contribution_accept(*, acting_user: User, contribution: Contribution) -> Con
         new={"state": State.ACCEPTED},
     )
     return contribution
+
+
+# -- attachments ------------------------------------------------------------------------------
+
+
+def upload_dir() -> Path:
+    """Root of stored attachments, outside the web root (``CHISO_UPLOAD_DIR``)."""
+    return Path(settings.CHISO_UPLOAD_DIR).absolute()
+
+
+def attachment_path(attachment: Attachment) -> Path:
+    """Where ``attachment`` lives on disk: ``<upload dir>/<contribution id>/<stored name>``."""
+    return upload_dir() / str(attachment.contribution_id) / attachment.stored_name
+
+
+def safe_display_name(name: str) -> str:
+    """The user's file name reduced to a harmless display name: last path part only, no control
+    characters, no leading dots, at most 255 characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = name.strip().lstrip(".").strip()
+    if not name:
+        name = "tep-dinh-kem"
+    if len(name) > 255:
+        stem, dot, ext = name.rpartition(".")
+        name = f"{stem[: 254 - len(ext)]}.{ext}" if dot and len(ext) <= 10 else name[:255]
+    return name
+
+
+def _sniff(stream: IO[bytes]) -> str | None:
+    """The kind of the file by its content: ``pdf``, ``docx``, ``xlsx`` or None."""
+    stream.seek(0)
+    head = stream.read(5)
+    stream.seek(0)
+    if head == b"%PDF-":
+        return Attachment.Kind.PDF
+    try:
+        if not zipfile.is_zipfile(stream):
+            return None
+        stream.seek(0)
+        with zipfile.ZipFile(stream) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        stream.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return Attachment.Kind.DOCX
+    if "xl/workbook.xml" in names:
+        return Attachment.Kind.XLSX
+    return None
+
+
+def _max_upload_bytes() -> int:
+    return int(float(settings.CHISO_MAX_UPLOAD_MB) * 1024 * 1024)
+
+
+def _write_file(uploaded_file, target: Path) -> str:
+    """Write ``uploaded_file`` to ``target`` atomically (temporary file, then rename); returns the
+    SHA-256 of what was written."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.part")
+    digest = hashlib.sha256()
+    try:
+        with open(temporary, "xb") as out:
+            uploaded_file.seek(0)
+            for chunk in uploaded_file.chunks():
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def attachment_add(*, acting_user: User, contribution: Contribution, uploaded_file) -> Attachment:
+    """Attach a PDF, DOCX or XLSX to a draft or returned contribution.
+
+    The type is decided by the file's content, not its name; the size is capped by
+    ``CHISO_MAX_UPLOAD_MB``. The file is stored under a random name, never the user's.
+    """
+    contribution = _lock(contribution)
+    _check_writable(acting_user, contribution, "đính kèm tệp vào")
+    display = safe_display_name(getattr(uploaded_file, "name", ""))
+    limit = _max_upload_bytes()
+    if uploaded_file.size > limit:
+        raise ValidationError(
+            f"Tệp '{display}' quá lớn ({uploaded_file.size / 1024 / 1024:.1f} MB); "
+            f"tối đa {settings.CHISO_MAX_UPLOAD_MB:g} MB."
+        )
+    if uploaded_file.size == 0:
+        raise ValidationError(f"Tệp '{display}' rỗng.")
+    kind = _sniff(uploaded_file)
+    if kind is None:
+        raise ValidationError(
+            f"Tệp '{display}' không phải PDF, DOCX hay XLSX (kiểm tra theo nội dung tệp)."
+        )
+    attachment = Attachment(
+        contribution=contribution,
+        original_name=display,
+        stored_name=uuid.uuid4().hex,
+        content_type=kind,
+        size=uploaded_file.size,
+        sha256="0" * 64,
+        uploaded_by=acting_user,
+    )
+    target = attachment_path(attachment)
+    root = upload_dir()
+    if root not in target.resolve().parents:
+        raise ValidationError("Thư mục lưu tệp không hợp lệ.")
+    attachment.sha256 = _write_file(uploaded_file, target)
+    try:
+        attachment.full_clean()
+        attachment.save()
+        record(
+            actor=acting_user,
+            event="contribution.attachment_added",
+            obj=contribution,
+            new={
+                "attachment": attachment.pk,
+                "name": attachment.original_name,
+                "type": kind,
+                "size": attachment.size,
+                "sha256": attachment.sha256,
+            },
+        )
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, acting_user: User, attachment: Attachment) -> None:
+    """Remove an attachment from a draft or returned contribution; the file goes after commit."""
+    contribution = _lock(attachment.contribution)
+    _check_writable(acting_user, contribution, "gỡ tệp đính kèm của")
+    attachment = Attachment.objects.get(pk=attachment.pk, contribution=contribution)
+    path = attachment_path(attachment)
+    old = {
+        "attachment": attachment.pk,
+        "name": attachment.original_name,
+        "type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+    }
+    attachment.delete()
+    record(actor=acting_user, event="contribution.attachment_removed", obj=contribution, old=old)
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))

@@ -3,10 +3,11 @@ messages on the page; PermissionDenied and Http404 become 403 and 404."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -19,8 +20,8 @@ from chiso.web.accounts.permissions import (
     require_coordinator,
 )
 from chiso.web.campaigns import reminders, selectors, services
-from chiso.web.campaigns.forms import CampaignForm, ContributionForm, ReviewForm
-from chiso.web.campaigns.models import Contribution
+from chiso.web.campaigns.forms import AttachmentForm, CampaignForm, ContributionForm, ReviewForm
+from chiso.web.campaigns.models import Attachment, Contribution
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -155,6 +156,9 @@ def contribution_detail(request, pk: int):
             "lost_total": selectors.contribution_lost_total(contribution=contribution),
             "versions": selectors.contribution_versions(contribution=contribution),
             "review_form": ReviewForm(),
+            "attachments": selectors.contribution_attachments(contribution=contribution),
+            "attachment_form": AttachmentForm(),
+            "max_upload_mb": settings.CHISO_MAX_UPLOAD_MB,
         },
     )
 
@@ -185,3 +189,60 @@ def contribution_review(request, pk: int):
         _errors(request, exc)
         return redirect("contribution_detail", pk=pk)
     return redirect("campaign_detail", pk=contribution.campaign_id)
+
+
+@require_POST
+def attachment_add(request, pk: int):
+    """The contribution page's upload form (multipart); back to the page either way."""
+    contribution = access_contribution(request.user, pk, for_change=True)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Chưa chọn tệp để đính kèm.")
+        return redirect("contribution_detail", pk=pk)
+    try:
+        attachment = services.attachment_add(
+            acting_user=request.user,
+            contribution=contribution,
+            uploaded_file=form.cleaned_data["file"],
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"Đã đính kèm tệp '{attachment.original_name}'.")
+    return redirect("contribution_detail", pk=pk)
+
+
+ATTACHMENT_TYPES = {
+    Attachment.Kind.PDF: "application/pdf",
+    Attachment.Kind.DOCX: DOCX,
+    Attachment.Kind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def attachment_download(request, pk: int, attachment_pk: int):
+    """Stream an attachment to whoever may read the contribution (404 for another agency)."""
+    contribution = access_contribution(request.user, pk, for_change=False)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, contribution=contribution)
+    try:
+        handle = open(services.attachment_path(attachment), "rb")  # noqa: SIM115 (FileResponse closes)
+    except FileNotFoundError:
+        raise Http404("Không tìm thấy tệp đính kèm.") from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=ATTACHMENT_TYPES[attachment.content_type],
+    )
+
+
+@require_POST
+def attachment_remove(request, pk: int, attachment_pk: int):
+    contribution = access_contribution(request.user, pk, for_change=True)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, contribution=contribution)
+    try:
+        services.attachment_remove(acting_user=request.user, attachment=attachment)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"Đã gỡ tệp '{attachment.original_name}'.")
+    return redirect("contribution_detail", pk=pk)
