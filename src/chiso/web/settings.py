@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "chiso.web.accounts",
     "chiso.web.audit",
     "chiso.web.campaigns",
+    "chiso.web.actions",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth
 from django.urls import path
 
 from chiso.web import views
+from chiso.web.actions import views as actions
 from chiso.web.audit import views as audit
 from chiso.web.campaigns import views as campaigns
 
@@ -20,6 +21,10 @@ urlpatterns = [
     path("tham-luan/<int:pk>/dong/", campaigns.campaign_close, name="campaign_close"),
     path("tham-luan/<int:pk>/nhac-nho/", campaigns.campaign_remind, name="campaign_remind"),
     path("tham-luan/<int:pk>/so-tham-luan.docx", campaigns.campaign_book, name="campaign_book"),
+    path("tham-luan/<int:pk>/hanh-dong/", actions.action_list, name="action_list"),
+    path("tham-luan/<int:pk>/hanh-dong/tao/", actions.action_create, name="action_create"),
+    path("tham-luan/<int:pk>/hanh-dong.xlsx", actions.action_export, name="action_export"),
+    path("hanh-dong/<int:pk>/cap-nhat/", actions.action_update, name="action_update"),
     path("tham-luan/bai/<int:pk>/", campaigns.contribution_detail, name="contribution_detail"),
     path(
         "tham-luan/bai/<int:pk>/duyet/",

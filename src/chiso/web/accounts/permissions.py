@@ -18,6 +18,7 @@ from django.http import Http404
 
 if TYPE_CHECKING:
     from chiso.web.accounts.models import User
+    from chiso.web.actions.models import Action
     from chiso.web.campaigns.models import Campaign, Contribution
 
 
@@ -78,3 +79,32 @@ def can_write_contribution(user, contribution: Contribution) -> bool:
     if user.is_coordinator:
         return True
     return user.is_agency_member and user.agency_id == contribution.agency_id
+
+
+def access_action(user, action_id: int, *, for_change: bool) -> Action:
+    """The remediation action, if ``user`` may see it (and update it when ``for_change``).
+
+    Agency members see and update only their own agency's actions (another's answers 404);
+    leaders read everything and change nothing; coordinators do everything.
+    """
+    from chiso.web.actions.models import Action
+
+    user = _signed_in(user)
+    try:
+        action = Action.objects.select_related("campaign", "assignment", "owner_agency").get(
+            pk=action_id
+        )
+    except Action.DoesNotExist:
+        raise Http404("Không có hành động này.") from None
+    if user.is_agency_member and action.owner_agency_id != user.agency_id:
+        raise Http404("Không có hành động này.")
+    if for_change and user.is_leader:
+        raise PermissionDenied("Lãnh đạo chỉ được xem, không được sửa.")
+    return action
+
+
+def can_update_action(user, action: Action) -> bool:
+    """Whether ``user`` may change ``action``'s status and progress."""
+    if user.is_coordinator:
+        return True
+    return user.is_agency_member and user.agency_id == action.owner_agency_id

@@ -1,0 +1,1 @@
+"""Remediation actions: accepted solutions turned into tracked work, with a next-year projection."""

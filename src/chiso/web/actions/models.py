@@ -1,0 +1,97 @@
+"""One remediation action per accepted solution: who does it, by when, how far along."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from chiso.web.accounts.models import Agency
+from chiso.web.campaigns.models import POINTS, Assignment, Campaign
+
+
+class Action(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Kế hoạch"
+        IN_PROGRESS = "in_progress", "Đang thực hiện"
+        DONE = "done", "Hoàn thành"
+        CANCELLED = "cancelled", "Hủy"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="actions")
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name="tiêu chí thành phần",
+        on_delete=models.CASCADE,
+        related_name="actions",
+    )
+    owner_agency = models.ForeignKey(
+        Agency, verbose_name="cơ quan thực hiện", on_delete=models.PROTECT, related_name="actions"
+    )
+    title = models.CharField("hành động", max_length=255)
+    deadline = models.DateField("hạn hoàn thành")
+    status = models.CharField(
+        "trạng thái", max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    progress = models.PositiveSmallIntegerField(
+        "tiến độ (%)", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    expected_points = models.DecimalField(
+        "điểm kỳ vọng", validators=[MinValueValidator(0)], **POINTS
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "hành động khắc phục"
+        verbose_name_plural = "hành động khắc phục"
+        ordering = ["campaign", "assignment__position", "owner_agency", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "owner_agency"], name="action_per_assignment_agency"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0, progress__lte=100), name="action_progress"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expected_points__gte=0), name="action_expected_points"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if (
+            self.assignment_id
+            and self.campaign_id
+            and self.assignment.campaign_id != self.campaign_id
+        ):
+            raise ValidationError("Tiêu chí thành phần không thuộc đợt này.")
+        if (
+            self.assignment_id
+            and self.expected_points is not None
+            and self.expected_points > self.assignment.lost
+        ):
+            raise ValidationError(
+                {"expected_points": "Điểm kỳ vọng không được vượt số điểm bị trừ của tiêu chí."}
+            )
+        if self.status == self.Status.DONE and self.progress != 100:
+            raise ValidationError({"progress": "Hành động đã hoàn thành thì tiến độ là 100%."})
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        """Past its deadline and neither done nor cancelled."""
+        today = today or timezone.localdate()
+        return self.deadline < today and self.status not in (
+            self.Status.DONE,
+            self.Status.CANCELLED,
+        )
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_overdue()

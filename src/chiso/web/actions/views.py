@@ -1,0 +1,99 @@
+"""Thin views: check access, parse a form, call one service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from chiso.web.accounts.permissions import (
+    access_action,
+    access_campaign,
+    can_update_action,
+)
+from chiso.web.actions import selectors, services
+from chiso.web.actions.export import actions_xlsx
+from chiso.web.actions.forms import ActionUpdateForm
+from chiso.web.campaigns.models import Contribution
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def action_list(request, pk: int):
+    campaign = access_campaign(request.user, pk, for_change=False)
+    actions = list(selectors.actions_for_user(user=request.user, campaign=campaign))
+    rows = [
+        (
+            action,
+            can_update_action(request.user, action)
+            and ActionUpdateForm(
+                initial={
+                    "status": action.status,
+                    "progress": action.progress,
+                    "deadline": action.deadline,
+                },
+                prefix=str(action.pk),
+            ),
+        )
+        for action in actions
+    ]
+    return render(
+        request,
+        "actions/list.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "overdue": sum(1 for a in actions if a.overdue),
+            "projection": selectors.projection(campaign),
+        },
+    )
+
+
+@require_POST
+def action_create(request, pk: int):
+    """The coordinator's button: actions from every accepted contribution of the campaign."""
+    campaign = access_campaign(request.user, pk, for_change=True)
+    created = 0
+    try:
+        for contribution in campaign.contributions.filter(state=Contribution.State.ACCEPTED):
+            created += len(
+                services.actions_from_contribution(
+                    acting_user=request.user, contribution=contribution
+                )
+            )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    if created:
+        messages.success(request, f"Đã tạo {created} hành động khắc phục.")
+    else:
+        messages.info(request, "Không có hành động mới (chưa có tham luận được tiếp nhận mới).")
+    return redirect("action_list", pk=pk)
+
+
+@require_POST
+def action_update(request, pk: int):
+    action = access_action(request.user, pk, for_change=True)
+    form = ActionUpdateForm(request.POST, prefix=str(action.pk))
+    if not form.is_valid():
+        messages.error(request, "Trạng thái, tiến độ (0–100) hoặc hạn không hợp lệ.")
+        return redirect("action_list", pk=action.campaign_id)
+    try:
+        services.action_update(acting_user=request.user, action=action, **form.cleaned_data)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Đã cập nhật hành động «{action.title}».")
+    return redirect("action_list", pk=action.campaign_id)
+
+
+def action_export(request, pk: int):
+    campaign = access_campaign(request.user, pk, for_change=False)
+    actions = selectors.actions_for_user(user=request.user, campaign=campaign)
+    content = actions_xlsx(actions, title=f"Hành động khắc phục — {campaign.title}")
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="hanh-dong-{campaign.year}.xlsx"'
+    return response
