@@ -8,6 +8,7 @@ Environment variables:
 - ``CHISO_UPLOAD_DIR``: where attachments are stored (default ``<CHISO_DATA_DIR>/uploads``), outside
   the web root: they are only ever served through a permission-checking view.
 - ``CHISO_MAX_UPLOAD_MB``: the largest attachment accepted, in megabytes (default 10).
+- ``CHISO_PROVINCE``: the province the results dashboard shows (default ``Lạng Sơn``, the demo).
 - ``DATABASE_URL``: e.g. ``postgres://user:pass@host/chiso``; replaces SQLite when set.
 - ``CHISO_ALLOWED_HOSTS``: comma-separated host names.
 - ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``,
@@ -28,6 +29,7 @@ PRODUCTION = ENV == "production"
 DATA_DIR = Path(os.environ.get("CHISO_DATA_DIR", ".chiso-data")).absolute()
 CHISO_UPLOAD_DIR = Path(os.environ.get("CHISO_UPLOAD_DIR", DATA_DIR / "uploads")).absolute()
 CHISO_MAX_UPLOAD_MB = float(os.environ.get("CHISO_MAX_UPLOAD_MB", "10"))
+CHISO_PROVINCE = os.environ.get("CHISO_PROVINCE", "Lạng Sơn")
 
 _DEV_SECRET = "django-insecure-chiso-development-only-never-use-in-production"
 SECRET_KEY = os.environ.get("CHISO_SECRET_KEY", "")
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "chiso.web.audit",
     "chiso.web.campaigns",
     "chiso.web.actions",
+    "chiso.web.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from chiso.web import views
 from chiso.web.actions import views as actions
 from chiso.web.audit import views as audit
 from chiso.web.campaigns import views as campaigns
+from chiso.web.dashboard import views as dashboard
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -42,6 +43,9 @@ urlpatterns = [
         campaigns.attachment_remove,
         name="attachment_remove",
     ),
+    path("ket-qua/", dashboard.results_latest, name="results_latest"),
+    path("ket-qua/<int:year>/", dashboard.results, name="results"),
+    path("ket-qua/<int:year>/diem-bi-tru.xlsx", dashboard.results_export, name="results_export"),
     path("nhat-ky/", audit.audit_list, name="audit_list"),
     path("quan-tri/", admin.site.urls),
 ]

@@ -28,6 +28,11 @@ def _signed_in(user) -> User:
     return user
 
 
+def require_signed_in(user) -> User:
+    """For read-only pages every role may see (the results dashboard)."""
+    return _signed_in(user)
+
+
 def require_coordinator(user) -> User:
     """For actions only the Sở Nội vụ takes: open a campaign, accept, return, read the audit log."""
     user = _signed_in(user)
