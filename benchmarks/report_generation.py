@@ -30,7 +30,7 @@ def best(fn, repeat: int = REPEAT) -> tuple[float, object]:
 def main() -> None:
     os.environ.setdefault("CHISO_CACHE", os.path.join(tempfile.gettempdir(), "chiso-bench-cache"))
     cold_start = time.perf_counter()
-    from chiso.cli import _demo_survey
+    from chiso.demo.sipas import report_part
     from chiso.documents import charts
     from chiso.documents.model import Figure, Table
     from chiso.documents.nd30 import build_docx
@@ -38,13 +38,13 @@ def main() -> None:
     from chiso.parindex.inputs import analyse_province
 
     analysis = analyse_province(province="Lạng Sơn", year=2025)
-    survey = _demo_survey("Lạng Sơn", 2025)
+    survey = report_part("Lạng Sơn", 2025)
     document = analysis_report(analysis, survey=survey)
     build_docx(document)
     cold = time.perf_counter() - cold_start
 
     def inputs():
-        return analyse_province(province="Lạng Sơn", year=2025), _demo_survey("Lạng Sơn", 2025)
+        return analyse_province(province="Lạng Sơn", year=2025), report_part("Lạng Sơn", 2025)
 
     def whole():
         a, s = inputs()

@@ -109,3 +109,19 @@ def test_demo_is_labelled_illustrative_and_shows_tiers(tmp_path, monkeypatch):
     assert len(communes) == 65
     parquet = next(tmp_path.rglob("*2025.parquet"))
     assert pq.read_table(parquet).num_rows == 65 * 120
+
+
+def test_report_takes_section_two_from_a_survey_dataset(tmp_path):
+    from docx import Document as open_docx
+
+    data = tmp_path / "khao-sat.parquet"
+    invoke("survey", "synth", "--respondents", "600", "--output", str(data))
+    out = tmp_path / "bao-cao.docx"
+    result = invoke("report", "-p", "Lạng Sơn", "-y", "2025", "-o", str(out), "--survey", str(data))
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.text for p in open_docx(out).paragraphs)
+    assert "KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG NĂM 2025" in text
+    assert (
+        "khao-sat.parquet"
+        in "\n".join(c.text for t in open_docx(out).tables for r in t.rows for c in r.cells) + text
+    )

@@ -691,30 +691,6 @@ def check(
         raise typer.Exit(2)
 
 
-def _demo_survey(province: str, year: int):
-    """The illustrative commune survey of the demo province, for section II of the report."""
-    from chiso.demo import sipas as demo
-    from chiso.documents.report import SurveyPart
-    from chiso.sipas.estimate import estimate
-    from chiso.sipas.export import unit_names
-    from chiso.sipas.reading import changes
-
-    if province != "Lạng Sơn" or year not in demo.YEARS:
-        return None
-    q = demo.questionnaire()
-    current = estimate(demo.dataset(year), q)
-    before = estimate(demo.dataset(year - 1), q) if year - 1 in demo.YEARS else []
-    return SurveyPart(
-        tuple(current),
-        q,
-        unit_names(demo.dataset(year), "unit", q),
-        tuple(changes(current, before)),
-        year,
-        True,
-        "Nguồn: khảo sát minh họa của chiso (65 xã, phường; phiếu sinh ngẫu nhiên).",
-    )
-
-
 @app.command()
 def report(
     province: Annotated[str, typer.Option("--province", "-p", help="Tên tỉnh.")],
@@ -731,8 +707,9 @@ def report(
     """Soạn Báo cáo phân tích kết quả Chỉ số SIPAS, PAR INDEX: kết quả chung, diễn biến, từng
     lĩnh vực, nội dung chưa đạt điểm tối đa theo cơ quan chủ trì, so sánh, điểm cần để tăng hạng,
     khảo sát hài lòng theo bậc, đề xuất; biểu đồ, nguồn dưới mỗi bảng, phụ lục."""
+    from chiso.demo.sipas import report_part as demo_report_part
     from chiso.documents.output import write_document
-    from chiso.documents.report import SurveyPart, analysis_report, write_tables
+    from chiso.documents.report import analysis_report, survey_part, write_tables
     from chiso.parindex.inputs import analyse_province
 
     try:
@@ -741,22 +718,9 @@ def report(
             analysis = analyse_province(province=province, year=year, results=results, sheet=sheet)
             part = None
             if survey is not None:
-                from chiso.sipas.datasets import manifest, questionnaire_for
-                from chiso.sipas.estimate import estimate
-                from chiso.sipas.export import unit_names
-
-                q = questionnaire_for(survey, None)
-                part = SurveyPart(
-                    tuple(estimate(survey, q)),
-                    q,
-                    unit_names(survey, "unit", q),
-                    (),
-                    year,
-                    bool(manifest(survey).get("illustrative")),
-                    f"Nguồn: {survey.name}.",
-                )
+                part = survey_part(survey, year=year)
             elif results is None and sheet is None:
-                part = _demo_survey(analysis.province, year)
+                part = demo_report_part(analysis.province, year)
             progress(1, 3)
             document = analysis_report(analysis, survey=part)
             progress(2, 3)

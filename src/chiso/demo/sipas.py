@@ -58,3 +58,17 @@ def dataset(year: int) -> Path:
         )
         synth.write(q, spec, path)
     return path
+
+
+def report_part(province: str, year: int):
+    """Section II of the demo report, or None outside the demo province and years."""
+    from chiso.documents.report import survey_part
+
+    if province != "Lạng Sơn" or year not in YEARS:
+        return None
+    return survey_part(
+        dataset(year),
+        year=year,
+        previous=dataset(year - 1) if year - 1 in YEARS else None,
+        source="Nguồn: khảo sát minh họa của chiso (65 xã, phường; phiếu sinh ngẫu nhiên).",
+    )

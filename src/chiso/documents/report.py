@@ -53,6 +53,28 @@ class SurveyPart:
     source: str = ""
 
 
+def survey_part(
+    path: str | Path, *, year: int, previous: str | Path | None = None, source: str = ""
+) -> SurveyPart:
+    """Section II from a stored survey dataset (and last year's, for significant changes)."""
+    from chiso.sipas.datasets import manifest, questionnaire_for
+    from chiso.sipas.estimate import estimate
+    from chiso.sipas.export import unit_names
+
+    q = questionnaire_for(path, None)
+    current = estimate(path, q)
+    before = estimate(previous, q) if previous is not None else []
+    return SurveyPart(
+        tuple(current),
+        q,
+        unit_names(path, "unit", q),
+        tuple(reading.changes(current, before)),
+        year,
+        bool(manifest(path).get("illustrative")),
+        source or f"Nguồn: {Path(path).name}.",
+    )
+
+
 @dataclass(frozen=True)
 class ReportSettings:
     issuer: Issuer

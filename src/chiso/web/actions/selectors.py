@@ -61,35 +61,22 @@ def projection(campaign: Campaign) -> Projection | None:
         if points > 0
     )
     try:
-        current = analyse_province(province=campaign.province, year=campaign.year)
-        if not recoveries:
-            return Projection(
-                percent=current.percent,
-                rank=current.rank,
-                of=current.of,
-                group=current.group,
-                projected_percent=current.percent,
-                projected_rank=current.rank,
-                projected_of=current.of,
-                projected_group=current.group,
-                gained=0.0,
-                done=count,
-            )
         analysis = analyse_province(
             province=campaign.province, year=campaign.year, what_if=recoveries
         )
     except ChisoError:
         return None
+    # Without done actions there is nothing to recover: the projection is today's result.
     what_if = analysis.what_if
     return Projection(
         percent=analysis.percent,
         rank=analysis.rank,
         of=analysis.of,
         group=analysis.group,
-        projected_percent=what_if.percent,
-        projected_rank=what_if.rank,
-        projected_of=what_if.of,
-        projected_group=what_if.group,
-        gained=what_if.gained,
+        projected_percent=what_if.percent if what_if else analysis.percent,
+        projected_rank=what_if.rank if what_if else analysis.rank,
+        projected_of=what_if.of if what_if else analysis.of,
+        projected_group=what_if.group if what_if else analysis.group,
+        gained=what_if.gained if what_if else 0.0,
         done=count,
     )
