@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-LINTED := src tests $(wildcard benchmarks)
+LINTED := src tests $(wildcard benchmarks) $(wildcard scripts)
+# Playwright drives Debian's /usr/bin/chromium; it must never download a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo serve test lint format clean
+.PHONY: demo serve test lint format clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +28,10 @@ test: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/pytest -q
+
+## screenshots: docs/img/web-*.png from a throwaway demo database (needs /usr/bin/chromium)
+screenshots: $(STAMP)
+	$(BIN)/python scripts/web_screenshots.py --out docs/img
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)

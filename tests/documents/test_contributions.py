@@ -138,3 +138,126 @@ def test_empty_book_still_builds(contributions):
     assert not [f for f in check_document(book) if f.level == ERROR]
     assert not book.illustrative_note
     assert build_docx(book)[:2] == b"PK"
+
+
+# -- structured solutions and supporting agencies -----------------------------------------------
+
+
+@pytest.fixture
+def structured():
+    from chiso.documents.contributions import SolutionAnswer, SupportAnswer
+
+    item = ItemAnswer(
+        code="6.4",
+        name="Tiếp nhận hồ sơ qua dịch vụ bưu chính",
+        lost=1.5,
+        causes="Ít điểm tiếp nhận",
+        responsibility_agency="Lãnh đạo Bưu điện",
+        responsibility_unit="",
+        responsibility_individual="",
+        solutions=(
+            SolutionAnswer("Mở thêm điểm tiếp nhận", "Phòng Kinh doanh", date(2026, 12, 31), 1.0),
+            SolutionAnswer("Tập huấn nhân viên", "Trung tâm Đào tạo", date(2026, 6, 5), 0.25),
+        ),
+        supporting=(
+            SupportAnswer(
+                "Trung tâm Phục vụ hành chính công tỉnh",
+                causes="Chưa liên thông dữ liệu",
+                responsibility_unit="Phòng Tiếp nhận",
+                solutions=(SolutionAnswer("Kết nối phần mềm", "Phòng CNTT", date(2026, 9, 30), 0),),
+            ),
+            SupportAnswer("Sở Tư pháp"),
+        ),
+    )
+    return (
+        AgencyContribution(
+            agency_name="Bưu điện tỉnh",
+            state_label="Đã nộp",
+            submitted_on=date(2026, 5, 20),
+            late=False,
+            items=(item,),
+        ),
+        AgencyContribution(
+            agency_name="Trung tâm Phục vụ hành chính công tỉnh",
+            state_label="Đã nộp",
+            submitted_on=date(2026, 5, 21),
+            late=False,
+            items=(),
+            supported=("6.4",),
+        ),
+    )
+
+
+def _book_text(contributions) -> tuple[str, object]:
+    book = contribution_book(
+        province="Lạng Sơn",
+        year=2025,
+        title="Tham luận",
+        contributions=contributions,
+        issued=date(2026, 6, 5),
+    )
+    document = open_docx(BytesIO(build_docx(book)))
+    return "\n".join(p.text for p in document.paragraphs), book
+
+
+def _in_order(text: str, pieces: list[str]) -> None:
+    position = 0
+    for piece in pieces:
+        found = text.find(piece, position)
+        assert found >= 0, piece
+        position = found + len(piece)
+
+
+def test_each_solution_prints_with_owner_deadline_and_points(structured):
+    text, book = _book_text(structured)
+    _in_order(
+        text,
+        [
+            "6.4 – Tiếp nhận hồ sơ qua dịch vụ bưu chính (mất 1,5 điểm)",
+            "c) Giải pháp:",
+            "Giải pháp 1: Mở thêm điểm tiếp nhận (thực hiện: Phòng Kinh doanh; thời hạn: "
+            "31/12/2026; điểm kỳ vọng: 1)",
+            "Giải pháp 2: Tập huấn nhân viên (thực hiện: Trung tâm Đào tạo; thời hạn: 5/6/2026; "
+            "điểm kỳ vọng: 0,25)",
+        ],
+    )
+    assert [str(f) for f in check_document(book)] == []
+
+
+def test_supporting_agencies_input_is_printed_under_the_item(structured):
+    text, _ = _book_text(structured)
+    _in_order(
+        text,
+        [
+            "c) Giải pháp:",
+            "Cơ quan phối hợp: Trung tâm Phục vụ hành chính công tỉnh",
+            "Nguyên nhân: Chưa liên thông dữ liệu",
+            "Trách nhiệm của đơn vị: Phòng Tiếp nhận",
+            "Giải pháp:",
+            "Giải pháp 1: Kết nối phần mềm (thực hiện: Phòng CNTT; thời hạn: 30/9/2026; "
+            "điểm kỳ vọng: 0)",
+            "Cơ quan phối hợp: Sở Tư pháp (chưa có nội dung)",
+            "2. Trung tâm Phục vụ hành chính công tỉnh",
+            "Phối hợp các nội dung: 6.4 (ý kiến phối hợp in dưới nội dung của cơ quan chủ trì).",
+        ],
+    )
+    assert "Không có nội dung được giao" not in text
+
+
+def test_supporting_agencies_count_apart_in_the_summary(structured):
+    _, book = _book_text(structured)
+    (table,) = [b for b in book.body if isinstance(b, Table)]
+    assert [row[2:4] for row in table.rows] == [("1", "1,5"), ("0 (+1 phối hợp)", "0")]
+    opening = "".join(run.text for run in book.body[0].runs)
+    assert "2 cơ quan, đơn vị chủ trì, phối hợp các tiêu chí" in opening
+
+
+def test_plain_text_solutions_read_as_one_solution():
+    from chiso.documents.contributions import SolutionAnswer
+
+    item = _item("1.1", "x", 1, "A")
+    assert item.solutions == (SolutionAnswer("Giải pháp A"),)
+    assert not item.solutions[0].detailed
+    assert _item("1.1", "x", 1, "A").supporting == ()
+    empty = ItemAnswer("1", "x", 1.0, "", "", "", "", "   ")
+    assert empty.solutions == ()

@@ -103,32 +103,57 @@ def post_body():
 
 
 def _filled(contribution, note: str = ""):
-    """Complete content for every item of ``contribution``."""
-    from chiso.web.campaigns.services import ContributionContent, ItemText
+    """Complete content for every item of ``contribution``: causes, responsibility and one
+    solution per item (owner the agency, deadline 31/12 of the next year, all lost points)."""
+    from datetime import date
 
-    codes = contribution.items.values_list("assignment__code", flat=True)
+    from chiso.web.campaigns.services import ContributionContent, ItemText
+    from chiso.web.campaigns.solutions import SolutionText
+
+    items = contribution.items.select_related("assignment", "contribution__agency")
     return ContributionContent(
         general_text=f"Ý kiến chung {note}".strip(),
         items={
-            code: ItemText(
-                causes=f"Nguyên nhân {code} {note}",
+            item.assignment.code: ItemText(
+                causes=f"Nguyên nhân {item.assignment.code} {note}",
                 responsibility_agency="Lãnh đạo cơ quan",
                 responsibility_unit="Phòng chuyên môn",
                 responsibility_individual="Chuyên viên phụ trách",
-                solutions=f"Giải pháp {code}",
+                solutions=(
+                    SolutionText(
+                        text=f"Giải pháp {item.assignment.code}",
+                        owner=item.contribution.agency.name,
+                        deadline=date(contribution.campaign.year + 1, 12, 31),
+                        expected_points=item.assignment.lost,
+                    ),
+                ),
             )
-            for code in codes
+            for item in items
         },
     )
 
 
 def _form_data(contribution, action: str, note: str = "") -> dict[str, str]:
-    """The POST body the contribution page sends, with every item filled."""
+    """The POST body the contribution page sends, with every item filled: its text fields and
+    its solution rows (a formset prefixed ``<item id>-sol``: one filled row, one blank row)."""
     data = {"action": action, "general_text": f"Ý kiến chung {note}"}
-    for item in contribution.items.select_related("assignment"):
+    year = contribution.campaign.year + 1
+    for item in contribution.items.select_related("assignment", "contribution__agency"):
         data[f"{item.pk}-causes"] = f"Nguyên nhân {item.assignment.code} {note}"
         data[f"{item.pk}-responsibility_agency"] = "Lãnh đạo cơ quan"
         data[f"{item.pk}-responsibility_unit"] = "Phòng chuyên môn"
         data[f"{item.pk}-responsibility_individual"] = "Chuyên viên"
-        data[f"{item.pk}-solutions"] = f"Giải pháp {item.assignment.code}"
+        prefix = f"{item.pk}-sol"
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "2",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-0-text": f"Giải pháp {item.assignment.code}",
+            f"{prefix}-0-owner": item.contribution.agency.name,
+            f"{prefix}-0-deadline": f"{year}-12-31",
+            f"{prefix}-0-expected_points": str(item.assignment.lost).replace(".", ","),
+            f"{prefix}-1-text": "",
+            f"{prefix}-1-owner": item.contribution.agency.name,
+            f"{prefix}-1-deadline": "",
+            f"{prefix}-1-expected_points": "",
+        }
     return data

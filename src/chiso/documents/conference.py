@@ -32,6 +32,24 @@ class Conference:
     chair: str = "Lãnh đạo UBND tỉnh"
     presenters: int = 5  # agencies presenting a tham luận, largest losses first
     minutes_each: int = 10
+    # Codes of the agencies the organisers chose to present (the web app's list); empty: the
+    # ``presenters`` agencies that lost most. Either way they speak in order of points lost.
+    agencies: tuple[str, ...] = ()
+
+
+def _presenting(analysis: Analysis, conference: Conference) -> list[tuple[str | None, float]]:
+    """(agency code, points lost) of each presenter, largest losses first.
+
+    A chosen agency that lost no point still presents (after the others): the organisers may
+    invite one to share what worked.
+    """
+    if not conference.agencies:
+        return [(g.agency, g.lost) for g in analysis.agencies[: conference.presenters]]
+    chosen = set(conference.agencies)
+    ordered = [(g.agency, g.lost) for g in analysis.agencies if g.agency in chosen]
+    listed = {code for code, _ in ordered}
+    ordered += [(code, 0.0) for code in conference.agencies if code not in listed]
+    return ordered
 
 
 def _time(t: datetime) -> str:
@@ -39,7 +57,7 @@ def _time(t: datetime) -> str:
 
 
 def programme(analysis: Analysis, conference: Conference) -> list[tuple[datetime, str, str]]:
-    """(start, item, who) in order; tham luận by the agencies that lost most points."""
+    """(start, item, who) in order; tham luận by the presenting agencies, largest losses first."""
     steps = [
         (10, "Đón tiếp đại biểu; ổn định tổ chức", "Văn phòng UBND tỉnh"),
         (5, "Tuyên bố lý do, giới thiệu đại biểu", "Lãnh đạo Sở Nội vụ"),
@@ -50,16 +68,15 @@ def programme(analysis: Analysis, conference: Conference) -> list[tuple[datetime
             "Lãnh đạo Sở Nội vụ",
         ),
     ]
-    for group in analysis.agencies[: conference.presenters]:
-        name = agency_name(group.agency) or "Cơ quan chủ trì"
-        steps.append(
-            (
-                conference.minutes_each,
-                f"Tham luận: nội dung chưa đạt điểm tối đa (mất "
-                f"{vi.format_points(group.lost)} điểm), nguyên nhân, trách nhiệm, giải pháp",
-                name,
-            )
+    for code, lost in _presenting(analysis, conference):
+        name = agency_name(code) or "Cơ quan chủ trì"
+        item = (
+            f"Tham luận: nội dung chưa đạt điểm tối đa (mất {vi.format_points(lost)} điểm), "
+            "nguyên nhân, trách nhiệm, giải pháp"
+            if lost > 0
+            else "Tham luận: kinh nghiệm, giải pháp nâng cao chỉ số"
         )
+        steps.append((conference.minutes_each, item, name))
     steps += [
         (30, "Thảo luận, đề xuất giải pháp khắc phục tồn tại, hạn chế", "Đại biểu dự Hội nghị"),
         (15, "Phát biểu kết luận, bế mạc Hội nghị", conference.chair),

@@ -11,6 +11,10 @@ Environment variables:
 - ``CHISO_PROVINCE``: the province the results dashboard shows (default ``Lạng Sơn``, the demo).
 - ``DATABASE_URL``: e.g. ``postgres://user:pass@host/chiso``; replaces SQLite when set.
 - ``CHISO_ALLOWED_HOSTS``: comma-separated host names.
+- ``CHISO_STATIC_ROOT``: where ``collectstatic`` gathers CSS and scripts for WhiteNoise to serve
+  (default ``<CHISO_DATA_DIR>/static``).
+- ``CHISO_BEHIND_PROXY``: ``1`` (default in production) trusts the reverse proxy's
+  ``X-Forwarded-Proto`` header to tell HTTPS from HTTP; ``0`` when gunicorn faces the network.
 - ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``,
   ``DEFAULT_FROM_EMAIL``: SMTP in production.
 """
@@ -58,10 +62,14 @@ INSTALLED_APPS = [
     "chiso.web.campaigns",
     "chiso.web.actions",
     "chiso.web.dashboard",
+    "chiso.web.datasets",
+    "chiso.web.conference",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the application server itself: no CDN, no separate web-server rule.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,7 +142,20 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [WEB_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("CHISO_STATIC_ROOT", DATA_DIR / "static")).absolute()
+# Production serves what ``collectstatic`` gathered: names carry a content hash (cached for a year,
+# a new release busts the cache) and gzip copies sit beside them. Development and tests read the
+# source directories directly, so they need no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 if PRODUCTION:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -147,6 +168,19 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = os.environ.get("CHISO_SSL_REDIRECT", "1") == "1"
     SECURE_HSTS_SECONDS = int(os.environ.get("CHISO_HSTS_SECONDS", "0"))
+    # HTTPS ends at the reverse proxy (nginx), which says so in X-Forwarded-Proto; without this
+    # every request looks like HTTP and SECURE_SSL_REDIRECT loops. Safe only because gunicorn
+    # listens on 127.0.0.1 behind it.
+    if os.environ.get("CHISO_BEHIND_PROXY", "1") == "1":
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # With DEBUG off Django logs server errors nowhere by default; stderr reaches gunicorn's log
+    # and journald.
+    LOGGING = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "level": "WARNING"}},
+        "root": {"handlers": ["stderr"], "level": "WARNING"},
+    }
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chiso@localhost")

@@ -85,3 +85,51 @@ def test_anonymous_is_sent_to_login(client, campaign):
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("login") + "?next=")
+
+
+def test_book_prints_supporting_input_under_the_lead_item(client, coordinator, own, campaign, fill):
+    from chiso.web.accounts.models import Agency
+    from chiso.web.campaigns.assignments import assignment_update
+    from chiso.web.campaigns.services import (
+        ContributionContent,
+        ItemText,
+        contribution_save_draft,
+    )
+
+    assignment = own.items.get().assignment
+    assignment_update(
+        acting_user=coordinator,
+        assignment=assignment,
+        lead_agency=assignment.lead_agency,
+        supporting_agencies=[Agency.objects.get(code="SXD")],
+    )
+    sxd = campaign.contributions.get(agency__code="SXD")
+    content = ContributionContent(items={assignment.code: ItemText(causes="Góp ý của Sở Xây dựng")})
+    contribution_save_draft(acting_user=coordinator, contribution=sxd, content=content)
+    contribution_submit(acting_user=coordinator, contribution=own, content=fill(own, "chủ-trì"))
+
+    book = {c.agency_name: c for c in selectors.book_contributions(campaign=campaign)}
+    (item,) = book["Bưu điện tỉnh"].items
+    assert item.causes.endswith("chủ-trì")
+    assert item.solutions[0].owner == "Bưu điện tỉnh"
+    assert item.solutions[0].expected_points == float(assignment.lost)
+    assert [s.agency_name for s in item.supporting] == ["Sở Xây dựng"]
+    assert item.supporting[0].causes == "Góp ý của Sở Xây dựng"
+    assert book["Sở Xây dựng"].items == () and book["Sở Xây dựng"].supported == (assignment.code,)
+
+    client.force_login(coordinator)
+    text = _text(client.get(reverse("campaign_book", args=[campaign.pk])))
+    assert "Cơ quan phối hợp: Sở Xây dựng" in text
+    assert "thời hạn: 31/12/2026" in text
+
+
+def test_book_reads_versions_frozen_with_text_solutions(coordinator, member, own, fill):
+    """A version submitted before solutions were structured holds one text: it still prints."""
+    version = contribution_submit(acting_user=member, contribution=own, content=fill(own))
+    snapshot = version.snapshot
+    snapshot["items"][0]["solutions"] = "Giải pháp cũ dạng văn bản"
+    type(version).objects.filter(pk=version.pk).update(snapshot=snapshot)
+    book = {c.agency_name: c for c in selectors.book_contributions(campaign=own.campaign)}
+    (item,) = book[own.agency.name].items
+    assert [s.text for s in item.solutions] == ["Giải pháp cũ dạng văn bản"]
+    assert item.solutions[0].owner == "" and item.solutions[0].deadline is None

@@ -261,3 +261,34 @@ def test_command_dry_run_sends_nothing(two_campaigns, django_capture_on_commit_c
     assert not _remind_rows().exists()
     assert "[thử] «Đợt sắp hạn»" in out and "STP, BDT" in out
     assert "Sẽ nhắc tổng cộng 2 cơ quan trong 1 đợt tham luận." in out
+
+
+def test_contribution_left_without_items_is_not_reminded(
+    clock, coordinator, django_capture_on_commit_callbacks
+):
+    """BDT's item moved to SXD after a return: BDT keeps its version but has nothing to write."""
+    from chiso.web.campaigns.assignments import assignment_update
+
+    campaign = _open(coordinator, NOW + timedelta(days=2))
+    bdt = campaign.contributions.get(agency__code="BDT")
+    code = bdt.items.get().assignment.code
+    content = services.ContributionContent(
+        items={code: services.ItemText(causes="x", solutions=())}
+    )
+    services.contribution_save_draft(acting_user=coordinator, contribution=bdt, content=content)
+    bdt.general_text = "Ý kiến chung giữ lại"
+    bdt.save()
+    assignment = bdt.items.get().assignment
+    assignment_update(
+        acting_user=coordinator,
+        assignment=assignment,
+        lead_agency=Agency.objects.get(code="SXD"),
+        supporting_agencies=[],
+    )
+    assert campaign.contributions.filter(agency__code="BDT").exists()  # kept: it holds text
+    _staff("bdt1", "BDT")
+    _staff("sxd1", "SXD")
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder_send(acting_user=coordinator, campaign=campaign)
+    assert _recipients() == ["sxd1@example.vn"]
+    assert "Số nội dung được giao: 1;" in mail.outbox[0].body

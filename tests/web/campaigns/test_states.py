@@ -85,7 +85,7 @@ def test_submit_requires_causes_and_solutions_for_every_item(own, member):
 
 
 def test_content_for_an_item_not_assigned_is_refused(own, member):
-    content = ContributionContent(items={"LV9.9.9": ItemText(causes="x", solutions="y")})
+    content = ContributionContent(items={"LV9.9.9": ItemText(causes="x")})
     with pytest.raises(ValidationError, match=r"LV9\.9\.9"):
         contribution_save_draft(acting_user=member, contribution=own, content=content)
 

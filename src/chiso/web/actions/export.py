@@ -21,6 +21,7 @@ HEADERS = (
     "Điểm bị trừ",
     "Điểm kỳ vọng",
     "Quá hạn",
+    "Số minh chứng",
 )
 
 
@@ -43,9 +44,11 @@ def actions_xlsx(actions: Iterable[Action], *, title: str) -> bytes:
                 float(action.assignment.lost),
                 float(action.expected_points),
                 "Có" if action.overdue else "",
+                len(action.evidence.all()),  # prefetched by actions_for_user
             ]
         )
-    for column, width in zip("ABCDEFGHIJ", (12, 40, 30, 50, 14, 16, 10, 10, 10, 8), strict=True):
+    widths = (12, 40, 30, 50, 14, 16, 10, 10, 10, 8, 12)
+    for column, width in zip("ABCDEFGHIJK", widths, strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
     workbook.save(out)

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from chiso.web import files
 from chiso.web.accounts.models import Agency
 from chiso.web.campaigns.models import POINTS, Assignment, Campaign
 
@@ -95,3 +96,56 @@ class Action(models.Model):
     @property
     def overdue(self) -> bool:
         return self.is_overdue()
+
+    @property
+    def accepts_evidence(self) -> bool:
+        """Evidence may be added or removed unless the action was cancelled."""
+        return self.status != self.Status.CANCELLED
+
+
+class ActionEvidence(models.Model):
+    """A file proving an action's progress: a decision, a report, a photo of the counter.
+
+    Checked by content like tham luận attachments (PDF, DOCX, XLSX, and PNG/JPEG photos); the file
+    lives under ``<CHISO_UPLOAD_DIR>/actions/<action id>/<stored_name>`` and the user's file name
+    is kept for display and download only.
+    """
+
+    class Kind(models.TextChoices):
+        PDF = files.PDF, "PDF"
+        DOCX = files.DOCX, "DOCX"
+        XLSX = files.XLSX, "XLSX"
+        PNG = files.PNG, "Ảnh PNG"
+        JPEG = files.JPEG, "Ảnh JPEG"
+
+    action = models.ForeignKey(
+        Action, verbose_name="hành động", on_delete=models.CASCADE, related_name="evidence"
+    )
+    original_name = models.CharField("tên tệp", max_length=255)
+    stored_name = models.CharField(
+        "tên lưu trữ", max_length=files.STORED_NAME_LENGTH, unique=True, editable=False
+    )
+    content_type = models.CharField("loại tệp", max_length=4, choices=Kind.choices)
+    size = models.PositiveBigIntegerField("dung lượng (byte)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    note = models.CharField("mô tả", max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người tải lên",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("thời điểm tải lên", default=timezone.now)
+
+    class Meta:
+        verbose_name = "minh chứng"
+        verbose_name_plural = "minh chứng"
+        ordering = ["action", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def size_display(self) -> str:
+        """The size as the page shows it, e.g. "1,2 MB"."""
+        return files.human_size(self.size)

@@ -6,18 +6,24 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from chiso.errors import ChisoError
 from chiso.web.accounts.models import User
-from chiso.web.actions.models import Action
+from chiso.web.actions.models import Action, ActionEvidence
 from chiso.web.campaigns.models import Campaign
 
 
 def actions_for_user(*, user: User, campaign: Campaign) -> QuerySet[Action]:
-    """Coordinators and leaders see every action of the campaign; members their agency's."""
-    rows = campaign.actions.select_related("assignment", "owner_agency").order_by(
-        "assignment__position", "owner_agency__pk", "pk"
+    """Coordinators and leaders see every action of the campaign; members their agency's.
+
+    Each action's evidence files (with their uploader) come along in one extra query.
+    """
+    evidence = ActionEvidence.objects.select_related("uploaded_by").order_by("uploaded_at", "pk")
+    rows = (
+        campaign.actions.select_related("assignment", "owner_agency")
+        .prefetch_related(Prefetch("evidence", queryset=evidence))
+        .order_by("assignment__position", "owner_agency__pk", "pk")
     )
     if user.is_agency_member:
         rows = rows.filter(owner_agency=user.agency_id)

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from chiso.vi import nfc
+from chiso.web import files
 from chiso.web.accounts.models import User
-from chiso.web.accounts.permissions import can_update_action, require_coordinator
-from chiso.web.actions.models import Action
+from chiso.web.accounts.permissions import (
+    can_change_evidence,
+    can_update_action,
+    require_coordinator,
+)
+from chiso.web.actions.models import Action, ActionEvidence
 from chiso.web.audit.services import record
 from chiso.web.campaigns.models import Contribution
 
@@ -116,3 +123,78 @@ def action_update(
             new={k: after[k] for k in changed},
         )
     return action
+
+
+# -- evidence ---------------------------------------------------------------------------------
+
+EVIDENCE_KINDS = (*files.DOCUMENTS, *files.IMAGES)
+
+
+def evidence_path(evidence: ActionEvidence) -> Path:
+    """Where ``evidence`` lives: ``<CHISO_UPLOAD_DIR>/actions/<action id>/<stored name>``."""
+    return files.path_for(f"actions/{evidence.action_id}", evidence.stored_name)
+
+
+def _lock_open_action(acting_user: User, action: Action, verb: str) -> Action:
+    """Permission first, then the action locked and checked to still take evidence."""
+    if not can_change_evidence(acting_user, action):
+        raise PermissionDenied("Chỉ cơ quan thực hiện hoặc Sở Nội vụ được thêm, gỡ minh chứng.")
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if not action.accepts_evidence:
+        raise ValidationError(f"Hành động «{action.title}» đã hủy: không {verb} minh chứng được.")
+    return action
+
+
+def _audit_fields(evidence: ActionEvidence) -> dict:
+    return {
+        "evidence": evidence.pk,
+        "name": evidence.original_name,
+        "type": evidence.content_type,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "note": evidence.note,
+    }
+
+
+@transaction.atomic
+def evidence_add(
+    *, acting_user: User, action: Action, uploaded_file, note: str = ""
+) -> ActionEvidence:
+    """Attach an evidence file (PDF, DOCX, XLSX, PNG or JPEG, checked by content) to an action.
+
+    The file is written first; if the row or its audit entry then fails, the file is deleted,
+    and if the write fails nothing reaches the database.
+    """
+    action = _lock_open_action(acting_user, action, "thêm")
+    with files.stored(uploaded_file, subdir=f"actions/{action.pk}", kinds=EVIDENCE_KINDS) as stored:
+        evidence = ActionEvidence(
+            action=action,
+            original_name=stored.original_name,
+            stored_name=stored.stored_name,
+            content_type=stored.kind,
+            size=stored.size,
+            sha256=stored.sha256,
+            note=nfc(" ".join(note.split())),
+            uploaded_by=acting_user,
+        )
+        evidence.full_clean()
+        evidence.save()
+        record(
+            actor=acting_user,
+            event="action.evidence_added",
+            obj=action,
+            new=_audit_fields(evidence),
+        )
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, acting_user: User, evidence: ActionEvidence) -> None:
+    """Remove an evidence file; the file on disk goes once the removal is committed."""
+    action = _lock_open_action(acting_user, evidence.action, "gỡ")
+    evidence = ActionEvidence.objects.get(pk=evidence.pk, action=action)
+    path = evidence_path(evidence)
+    old = _audit_fields(evidence)
+    evidence.delete()
+    record(actor=acting_user, event="action.evidence_removed", obj=action, old=old)
+    files.remove_after_commit(path)

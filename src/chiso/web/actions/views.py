@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from chiso.web import files
 from chiso.web.accounts.permissions import (
     access_action,
     access_campaign,
+    access_evidence,
+    can_change_evidence,
     can_update_action,
 )
 from chiso.web.actions import selectors, services
 from chiso.web.actions.export import actions_xlsx
-from chiso.web.actions.forms import ActionUpdateForm
+from chiso.web.actions.forms import ActionUpdateForm, EvidenceForm
+from chiso.web.actions.models import Action
 from chiso.web.campaigns.models import Contribution
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,6 +42,10 @@ def action_list(request, pk: int):
                 },
                 prefix=str(action.pk),
             ),
+            # One upload form per action: distinct ids so every label points at its own input.
+            can_change_evidence(request.user, action)
+            and action.accepts_evidence
+            and EvidenceForm(auto_id=f"ev{action.pk}-%s"),
         )
         for action in actions
     ]
@@ -47,6 +57,9 @@ def action_list(request, pk: int):
             "rows": rows,
             "overdue": sum(1 for a in actions if a.overdue),
             "projection": selectors.projection(campaign),
+            "evidence_form": EvidenceForm(),
+            "evidence_kinds": files.kinds_label(services.EVIDENCE_KINDS),
+            "max_upload_mb": settings.CHISO_MAX_UPLOAD_MB,
         },
     )
 
@@ -97,3 +110,54 @@ def action_export(request, pk: int):
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="hanh-dong-{campaign.year}.xlsx"'
     return response
+
+
+def _back_to(action: Action):
+    """The actions page, scrolled to ``action``'s row."""
+    return redirect(f"{reverse('action_list', args=[action.campaign_id])}#hanh-dong-{action.pk}")
+
+
+@require_POST
+def evidence_add(request, pk: int):
+    """The upload form under an action (multipart); back to the list either way."""
+    action = access_action(request.user, pk, for_change=True)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Chưa chọn tệp minh chứng, hoặc mô tả dài quá 500 ký tự.")
+        return _back_to(action)
+    try:
+        evidence = services.evidence_add(
+            acting_user=request.user,
+            action=action,
+            uploaded_file=form.cleaned_data["file"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Đã thêm minh chứng '{evidence.original_name}'.")
+    return _back_to(action)
+
+
+def evidence_download(request, pk: int, evidence_pk: int):
+    """Whoever may see the action may download its evidence (404 for another agency)."""
+    evidence = access_evidence(request.user, pk, evidence_pk, for_change=False)
+    return files.download_response(
+        services.evidence_path(evidence),
+        filename=evidence.original_name,
+        kind=evidence.content_type,
+    )
+
+
+@require_POST
+def evidence_remove(request, pk: int, evidence_pk: int):
+    evidence = access_evidence(request.user, pk, evidence_pk, for_change=True)
+    try:
+        services.evidence_remove(acting_user=request.user, evidence=evidence)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Đã gỡ minh chứng '{evidence.original_name}'.")
+    return _back_to(evidence.action)

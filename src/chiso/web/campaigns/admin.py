@@ -6,6 +6,7 @@ from chiso.web.campaigns.models import (
     Contribution,
     ContributionVersion,
     ItemResponse,
+    Solution,
 )
 
 
@@ -44,6 +45,11 @@ class ContributionAdmin(ReadOnlyAdmin):
 @admin.register(ItemResponse)
 class ItemResponseAdmin(ReadOnlyAdmin):
     list_display = ["contribution", "assignment"]
+
+
+@admin.register(Solution)
+class SolutionAdmin(ReadOnlyAdmin):
+    list_display = ["item", "position", "text", "owner", "deadline", "expected_points"]
 
 
 @admin.register(ContributionVersion)

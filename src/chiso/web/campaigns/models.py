@@ -119,7 +119,12 @@ class Contribution(models.Model):
 
 
 class ItemResponse(models.Model):
-    """The agency's answer on one assignment: causes, who is responsible, what will be done."""
+    """The agency's answer on one assignment: causes, who is responsible, what will be done.
+
+    The agency leads the item (chủ trì) when it is the assignment's lead agency, otherwise it
+    supports it (phối hợp). The role is derived, not stored, so a change of lead can never leave
+    a stale role behind.
+    """
 
     contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="items")
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="responses")
@@ -127,7 +132,6 @@ class ItemResponse(models.Model):
     responsibility_agency = models.TextField("trách nhiệm của cơ quan", blank=True)
     responsibility_unit = models.TextField("trách nhiệm của đơn vị", blank=True)
     responsibility_individual = models.TextField("trách nhiệm của cá nhân", blank=True)
-    solutions = models.TextField("giải pháp khắc phục năm sau", blank=True)
 
     class Meta:
         verbose_name = "nội dung tham luận"
@@ -137,6 +141,55 @@ class ItemResponse(models.Model):
                 fields=["contribution", "assignment"], name="item_response_once"
             ),
         ]
+
+    @property
+    def is_lead(self) -> bool:
+        """Chủ trì (True) or phối hợp (False)."""
+        return self.assignment.lead_agency_id == self.contribution.agency_id
+
+    @property
+    def solutions(self) -> str:
+        """The solutions' texts, one per line (read-only; the rows are :class:`Solution`).
+
+        Kept for readers written when solutions were one text field (remediation actions).
+        """
+        return "\n".join(s.text for s in self.solution_rows.all())
+
+
+class Solution(models.Model):
+    """One solution an agency commits to for next year: what, by whom, by when, for how much.
+
+    ``expected_points`` is at most the item's lost points; that the item's solutions together
+    stay within it is a rule of the service, which sees them all at once.
+    """
+
+    item = models.ForeignKey(ItemResponse, on_delete=models.CASCADE, related_name="solution_rows")
+    position = models.PositiveIntegerField("thứ tự")
+    text = models.TextField("giải pháp")
+    owner = models.CharField("đơn vị/cá nhân thực hiện", max_length=255)
+    deadline = models.DateField("thời hạn")
+    expected_points = models.DecimalField("điểm kỳ vọng", **POINTS)
+
+    class Meta:
+        verbose_name = "giải pháp"
+        verbose_name_plural = "giải pháp"
+        ordering = ["item", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "position"], name="solution_position_once"),
+            models.CheckConstraint(
+                condition=models.Q(expected_points__gte=0), name="solution_points_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        lost = self.item.assignment.lost
+        if self.expected_points is not None and self.expected_points > lost:
+            raise ValidationError(
+                {"expected_points": "Điểm kỳ vọng không được vượt số điểm bị trừ."}
+            )
 
 
 class ContributionVersion(models.Model):

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,10 +46,18 @@ def _points_text(value: Decimal | None) -> str:
 
 
 def _pending(campaign: Campaign, agencies: Iterable[Agency | int] | None):
+    """Contributions not in yet; one left without items (all moved away) needs no reminder.
+
+    The lost points counted are those of the items the agency leads (chủ trì)."""
+    lead = Q(items__assignment__lead_agency=F("agency"))
     rows = (
         campaign.contributions.filter(state__in=PENDING)
         .select_related("agency")
-        .annotate(item_count=Count("items"), lost_total=Sum("items__assignment__lost"))
+        .annotate(
+            item_count=Count("items"),
+            lost_total=Sum("items__assignment__lost", filter=lead),
+        )
+        .filter(item_count__gt=0)
         .order_by("agency__pk")
     )
     if agencies is not None:

@@ -14,25 +14,19 @@ analysis is worse than receiving it late. Only a campaign the coordinator has cl
 
 from __future__ import annotations
 
-import hashlib
-import os
-import re
-import unicodedata
-import uuid
-import zipfile
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from chiso import vi
 from chiso.errors import ChisoError
+from chiso.web import files
 from chiso.web.accounts.models import Agency, User
 from chiso.web.accounts.permissions import can_write_contribution, require_coordinator
 from chiso.web.audit.services import record
@@ -43,7 +37,9 @@ from chiso.web.campaigns.models import (
     Contribution,
     ContributionVersion,
     ItemResponse,
+    Solution,
 )
+from chiso.web.campaigns.solutions import SolutionText, solution_problems, solution_values
 
 State = Contribution.State
 EDITABLE = (State.DRAFT, State.RETURNED)
@@ -51,16 +47,21 @@ EDITABLE = (State.DRAFT, State.RETURNED)
 
 @dataclass(frozen=True)
 class ItemText:
-    """What an agency writes about one lost sub-criterion."""
+    """What an agency writes about one lost sub-criterion; blank solution rows are ignored."""
 
     causes: str = ""
     responsibility_agency: str = ""
     responsibility_unit: str = ""
     responsibility_individual: str = ""
-    solutions: str = ""
+    solutions: tuple[SolutionText, ...] = ()
 
 
-ITEM_FIELDS = tuple(f.name for f in fields(ItemText))
+TEXT_FIELDS = (
+    "causes",
+    "responsibility_agency",
+    "responsibility_unit",
+    "responsibility_individual",
+)
 
 
 @dataclass(frozen=True)
@@ -198,30 +199,73 @@ def _check_writable(acting_user: User, contribution: Contribution, verb: str) ->
         )
 
 
+def has_content(response: ItemResponse) -> bool:
+    """Whether the agency wrote anything on this item (text or a solution)."""
+    return any(getattr(response, name).strip() for name in TEXT_FIELDS) or (
+        response.solution_rows.exists()
+    )
+
+
+def _write_solutions(response: ItemResponse, solutions: Sequence[SolutionText]) -> None:
+    """Replace the item's solutions by the non-blank ``solutions`` (already checked)."""
+    response.solution_rows.all().delete()
+    rows = [s for s in solutions if not s.is_blank]
+    for position, solution in enumerate(rows, start=1):
+        values = solution_values(solution)  # stripped, NFC
+        row = Solution(
+            item=response,
+            position=position,
+            text=values["text"],
+            owner=values["owner"],
+            deadline=solution.deadline,
+            expected_points=solution.expected_points,
+        )
+        row.full_clean()
+        row.save()
+
+
 def _write_content(contribution: Contribution, content: ContributionContent) -> tuple[dict, dict]:
-    """Apply ``content``; returns the old and new values of what actually changed."""
+    """Apply ``content``; returns the old and new values of what actually changed.
+
+    Items missing from ``content`` are left as they are. Every solution row of every item is
+    checked first, so an invalid row refuses the whole save and nothing is half-written.
+    """
     old: dict = {}
     new: dict = {}
-    if contribution.general_text != content.general_text:
-        old["general_text"], new["general_text"] = contribution.general_text, content.general_text
-        contribution.general_text = content.general_text
-    responses = {r.assignment.code: r for r in contribution.items.select_related("assignment")}
+    responses = {
+        r.assignment.code: r
+        for r in contribution.items.select_related("assignment").prefetch_related("solution_rows")
+    }
     unknown = sorted(set(content.items) - set(responses))
     if unknown:
         raise ValidationError(f"Nội dung không giao cho cơ quan này: {', '.join(unknown)}.")
+    problems = []
+    for code, text in content.items.items():
+        lost = responses[code].assignment.lost
+        problems += solution_problems(text.solutions, lost=lost).messages(code)
+    if problems:
+        raise ValidationError(problems)
+    general_text = vi.nfc(content.general_text)
+    if contribution.general_text != general_text:
+        old["general_text"], new["general_text"] = contribution.general_text, general_text
+        contribution.general_text = general_text
     for code, text in content.items.items():
         response = responses[code]
-        before = {name: getattr(response, name) for name in ITEM_FIELDS}
-        after = {name: getattr(text, name).strip() for name in ITEM_FIELDS}
+        before = {name: getattr(response, name) for name in TEXT_FIELDS}
+        before["solutions"] = [solution_values(s) for s in response.solution_rows.all()]
+        after = {name: vi.nfc(getattr(text, name)).strip() for name in TEXT_FIELDS}
+        after["solutions"] = [solution_values(s) for s in text.solutions if not s.is_blank]
         if before == after:
             continue
-        changed = [name for name in ITEM_FIELDS if before[name] != after[name]]
+        changed = [name for name in after if before[name] != after[name]]
         old[code] = {name: before[name] for name in changed}
         new[code] = {name: after[name] for name in changed}
-        for name, value in after.items():
-            setattr(response, name, value)
+        for name in TEXT_FIELDS:
+            setattr(response, name, after[name])
         response.full_clean()
         response.save()
+        if "solutions" in changed:
+            _write_solutions(response, text.solutions)
     return old, new
 
 
@@ -229,7 +273,7 @@ def _write_content(contribution: Contribution, content: ContributionContent) -> 
 def contribution_save_draft(
     *, acting_user: User, contribution: Contribution, content: ContributionContent
 ) -> Contribution:
-    """Save the agency's text without submitting it."""
+    """Save the agency's text without submitting it (all or nothing: see ``_write_content``)."""
     contribution = _lock(contribution)
     _check_writable(acting_user, contribution, "sửa")
     old, new = _write_content(contribution, content)
@@ -242,15 +286,27 @@ def contribution_save_draft(
     return contribution
 
 
+def _items(contribution: Contribution):
+    return (
+        contribution.items.select_related("assignment", "contribution")
+        .prefetch_related("solution_rows")
+        .order_by("assignment__position")
+    )
+
+
 def _missing(contribution: Contribution) -> list[str]:
+    """What still blocks a submit. Only chủ trì items must be complete; phối hợp is optional."""
+    responses = list(_items(contribution))
+    if not responses:
+        return ["Tham luận không còn nội dung nào được giao, không cần nộp."]
     problems = []
-    for response in contribution.items.select_related("assignment").order_by(
-        "assignment__position"
-    ):
+    for response in responses:
+        if not response.is_lead:
+            continue
         gaps = []
         if not response.causes.strip():
             gaps.append("nguyên nhân")
-        if not response.solutions.strip():
+        if not response.solution_rows.all():
             gaps.append("giải pháp khắc phục")
         if gaps:
             problems.append(f"Mục {response.assignment.code}: chưa có {' và '.join(gaps)}.")
@@ -258,10 +314,9 @@ def _missing(contribution: Contribution) -> list[str]:
 
 
 def _snapshot(contribution: Contribution) -> dict:
+    """The frozen content of a version; solutions keep owner, ISO deadline and points."""
     items = []
-    for response in contribution.items.select_related("assignment").order_by(
-        "assignment__position"
-    ):
+    for response in _items(contribution):
         assignment = response.assignment
         items.append(
             {
@@ -269,7 +324,9 @@ def _snapshot(contribution: Contribution) -> dict:
                 "name": assignment.name,
                 "max": str(assignment.max_points),
                 "lost": str(assignment.lost),
-                **{name: getattr(response, name) for name in ITEM_FIELDS},
+                "role": "lead" if response.is_lead else "support",
+                **{name: getattr(response, name) for name in TEXT_FIELDS},
+                "solutions": [solution_values(s) for s in response.solution_rows.all()],
             }
         )
     return {
@@ -289,7 +346,8 @@ def contribution_submit(
 ) -> ContributionVersion:
     """Submit (or resubmit after a return), saving ``content`` first when given.
 
-    Every item needs its causes and solutions. Each submit freezes a new version. ``late`` on the
+    Every chủ trì item needs its causes and at least one solution; phối hợp items are optional
+    (the lead agency answers for the item). Each submit freezes a new version. ``late`` on the
     contribution says whether the *first* submission missed the deadline (a return by the
     coordinator must not make an agency late); each version keeps its own flag.
     """
@@ -387,78 +445,15 @@ def contribution_accept(*, acting_user: User, contribution: Contribution) -> Con
 
 def upload_dir() -> Path:
     """Root of stored attachments, outside the web root (``CHISO_UPLOAD_DIR``)."""
-    return Path(settings.CHISO_UPLOAD_DIR).absolute()
+    return files.upload_root()
 
 
 def attachment_path(attachment: Attachment) -> Path:
     """Where ``attachment`` lives on disk: ``<upload dir>/<contribution id>/<stored name>``."""
-    return upload_dir() / str(attachment.contribution_id) / attachment.stored_name
+    return files.path_for(str(attachment.contribution_id), attachment.stored_name)
 
 
-def safe_display_name(name: str) -> str:
-    """The user's file name reduced to a harmless display name: last path part only, no control
-    characters, no leading dots, at most 255 characters."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = re.split(r"[/\\]", name)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = name.strip().lstrip(".").strip()
-    if not name:
-        name = "tep-dinh-kem"
-    if len(name) > 255:
-        stem, dot, ext = name.rpartition(".")
-        name = f"{stem[: 254 - len(ext)]}.{ext}" if dot and len(ext) <= 10 else name[:255]
-    return name
-
-
-def _sniff(stream: IO[bytes]) -> str | None:
-    """The kind of the file by its content: ``pdf``, ``docx``, ``xlsx`` or None."""
-    stream.seek(0)
-    head = stream.read(5)
-    stream.seek(0)
-    if head == b"%PDF-":
-        return Attachment.Kind.PDF
-    try:
-        if not zipfile.is_zipfile(stream):
-            return None
-        stream.seek(0)
-        with zipfile.ZipFile(stream) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
-    finally:
-        stream.seek(0)
-    if "[Content_Types].xml" not in names:
-        return None
-    if "word/document.xml" in names:
-        return Attachment.Kind.DOCX
-    if "xl/workbook.xml" in names:
-        return Attachment.Kind.XLSX
-    return None
-
-
-def _max_upload_bytes() -> int:
-    return int(float(settings.CHISO_MAX_UPLOAD_MB) * 1024 * 1024)
-
-
-def _write_file(uploaded_file, target: Path) -> str:
-    """Write ``uploaded_file`` to ``target`` atomically (temporary file, then rename); returns the
-    SHA-256 of what was written."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.part")
-    digest = hashlib.sha256()
-    try:
-        with open(temporary, "xb") as out:
-            uploaded_file.seek(0)
-            for chunk in uploaded_file.chunks():
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return digest.hexdigest()
+safe_display_name = files.safe_display_name
 
 
 @transaction.atomic
@@ -466,39 +461,21 @@ def attachment_add(*, acting_user: User, contribution: Contribution, uploaded_fi
     """Attach a PDF, DOCX or XLSX to a draft or returned contribution.
 
     The type is decided by the file's content, not its name; the size is capped by
-    ``CHISO_MAX_UPLOAD_MB``. The file is stored under a random name, never the user's.
+    ``CHISO_MAX_UPLOAD_MB``. The file is stored under a random name, never the user's, and
+    deleted again if the row or its audit entry cannot be saved (see :mod:`chiso.web.files`).
     """
     contribution = _lock(contribution)
     _check_writable(acting_user, contribution, "đính kèm tệp vào")
-    display = safe_display_name(getattr(uploaded_file, "name", ""))
-    limit = _max_upload_bytes()
-    if uploaded_file.size > limit:
-        raise ValidationError(
-            f"Tệp '{display}' quá lớn ({uploaded_file.size / 1024 / 1024:.1f} MB); "
-            f"tối đa {settings.CHISO_MAX_UPLOAD_MB:g} MB."
+    with files.stored(uploaded_file, subdir=str(contribution.pk), kinds=files.DOCUMENTS) as stored:
+        attachment = Attachment(
+            contribution=contribution,
+            original_name=stored.original_name,
+            stored_name=stored.stored_name,
+            content_type=stored.kind,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=acting_user,
         )
-    if uploaded_file.size == 0:
-        raise ValidationError(f"Tệp '{display}' rỗng.")
-    kind = _sniff(uploaded_file)
-    if kind is None:
-        raise ValidationError(
-            f"Tệp '{display}' không phải PDF, DOCX hay XLSX (kiểm tra theo nội dung tệp)."
-        )
-    attachment = Attachment(
-        contribution=contribution,
-        original_name=display,
-        stored_name=uuid.uuid4().hex,
-        content_type=kind,
-        size=uploaded_file.size,
-        sha256="0" * 64,
-        uploaded_by=acting_user,
-    )
-    target = attachment_path(attachment)
-    root = upload_dir()
-    if root not in target.resolve().parents:
-        raise ValidationError("Thư mục lưu tệp không hợp lệ.")
-    attachment.sha256 = _write_file(uploaded_file, target)
-    try:
         attachment.full_clean()
         attachment.save()
         record(
@@ -508,14 +485,11 @@ def attachment_add(*, acting_user: User, contribution: Contribution, uploaded_fi
             new={
                 "attachment": attachment.pk,
                 "name": attachment.original_name,
-                "type": kind,
+                "type": stored.kind,
                 "size": attachment.size,
                 "sha256": attachment.sha256,
             },
         )
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
     return attachment
 
 
@@ -535,4 +509,4 @@ def attachment_remove(*, acting_user: User, attachment: Attachment) -> None:
     }
     attachment.delete()
     record(actor=acting_user, event="contribution.attachment_removed", obj=contribution, old=old)
-    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    files.remove_after_commit(path)

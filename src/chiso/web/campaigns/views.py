@@ -8,20 +8,29 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chiso.documents.contributions import contribution_book
 from chiso.documents.nd30 import build_docx
 from chiso.web.accounts.permissions import (
+    access_assignment,
+    access_assignments,
     access_campaign,
     access_contribution,
     can_write_contribution,
     require_coordinator,
 )
-from chiso.web.campaigns import reminders, selectors, services
-from chiso.web.campaigns.forms import AttachmentForm, CampaignForm, ContributionForm, ReviewForm
-from chiso.web.campaigns.models import Attachment, Contribution
+from chiso.web.campaigns import assignments, reminders, selectors, services, versions
+from chiso.web.campaigns.forms import (
+    AssignmentForm,
+    AttachmentForm,
+    CampaignForm,
+    ContributionForm,
+    ReviewForm,
+)
+from chiso.web.campaigns.models import Attachment, Campaign, Contribution
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -120,8 +129,16 @@ def campaign_remind(request, pk: int):
 def contribution_detail(request, pk: int):
     contribution = access_contribution(request.user, pk, for_change=request.method == "POST")
     items = list(selectors.contribution_items(contribution=contribution))
-    form = ContributionForm(request.POST or None, items=items, initial=_initial(contribution))
-    if request.method == "POST" and form.is_valid():
+    form = ContributionForm(
+        request.POST if request.method == "POST" else None,
+        items=items,
+        owner=contribution.agency.name,
+        initial=_initial(contribution),
+    )
+    if request.method == "POST" and not form.is_valid():
+        # Nothing is saved; the page shows the user's input back with each problem at its row.
+        messages.error(request, "Chưa lưu: sửa các ô được đánh dấu lỗi bên dưới rồi lưu lại.")
+    elif request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "submit":
@@ -150,6 +167,8 @@ def contribution_detail(request, pk: int):
         {
             "contribution": contribution,
             "form": form,
+            "lead_groups": form.lead_groups(),
+            "support_groups": form.support_groups(),
             "editable": editable,
             "reviewable": request.user.is_coordinator
             and contribution.state == Contribution.State.SUBMITTED,
@@ -189,6 +208,94 @@ def contribution_review(request, pk: int):
         _errors(request, exc)
         return redirect("contribution_detail", pk=pk)
     return redirect("campaign_detail", pk=contribution.campaign_id)
+
+
+# -- version history ------------------------------------------------------------------------
+
+
+def version_list(request, pk: int):
+    """Every submitted version of a contribution; same visibility as the contribution."""
+    contribution = access_contribution(request.user, pk, for_change=False)
+    return render(
+        request,
+        "campaigns/versions.html",
+        {
+            "contribution": contribution,
+            "versions": selectors.contribution_versions(contribution=contribution),
+        },
+    )
+
+
+def version_detail(request, pk: int, number: int):
+    """One frozen version, and what changed since the one before it."""
+    contribution = access_contribution(request.user, pk, for_change=False)
+    version, previous = selectors.contribution_version(contribution=contribution, number=number)
+    general, items = versions.compare(previous.snapshot if previous else None, version.snapshot)
+    return render(
+        request,
+        "campaigns/version.html",
+        {
+            "contribution": contribution,
+            "version": version,
+            "previous": previous,
+            "general": general,
+            "items": items,
+            "changed_count": sum(1 for i in items if i.status != versions.UNCHANGED),
+            "has_next": contribution.versions.filter(number=number + 1).exists(),
+        },
+    )
+
+
+# -- assignments (phân công) ----------------------------------------------------------------
+
+
+def _assignment_context(request, campaign: Campaign) -> dict:
+    return {
+        "campaign": campaign,
+        "groups": selectors.agency_groups(),
+        "can_edit": request.user.is_coordinator and campaign.status == Campaign.Status.OPEN,
+    }
+
+
+def assignment_list(request, pk: int):
+    """The assignment table: every lost sub-criterion, its lead and supporting agencies, and
+    (for the Sở Nội vụ, while the campaign is open) a form per row to change them."""
+    campaign = access_assignments(request.user, pk, for_change=False)
+    context = _assignment_context(request, campaign)
+    context["assignments"] = selectors.campaign_assignments(campaign=campaign)
+    return render(request, "campaigns/assignments.html", context)
+
+
+@require_POST
+def assignment_edit(request, pk: int, assignment_pk: int):
+    """One row's form. Without JavaScript: back to the table with a message. With htmx: the row
+    alone, re-rendered in place with its message."""
+    assignment = access_assignment(request.user, pk, assignment_pk, for_change=True)
+    form = AssignmentForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = " ".join(m for errors in form.errors.values() for m in errors)
+    else:
+        try:
+            assignments.assignment_update(
+                acting_user=request.user,
+                assignment=assignment,
+                lead_agency=form.cleaned_data["lead_agency"],
+                supporting_agencies=form.cleaned_data["supporting_agencies"],
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    done = f"Đã lưu phân công mục {assignment.code}."
+    if request.headers.get("HX-Request") == "true":
+        row = selectors.campaign_assignments(campaign=assignment.campaign).get(pk=assignment.pk)
+        context = _assignment_context(request, assignment.campaign)
+        context |= {"a": row, "row_error": error, "row_saved": "" if error else done}
+        return render(request, "campaigns/_assignment_row.html", context)
+    if error:
+        messages.error(request, f"Mục {assignment.code}: {error}")
+    else:
+        messages.success(request, done)
+    return redirect(f"{reverse('assignment_list', args=[pk])}#a-{assignment.pk}")
 
 
 @require_POST

@@ -1,49 +1,90 @@
-"""The province's results, computed once per (province, year): an Analysis never changes."""
+"""The province's results: the analysis of the active imported files (else the demo), its charts
+and its lost-points ledger. Analyses and charts are kept in memory per set of files: an imported
+file never changes, so neither does what is computed from it."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from django.http import Http404
 
 from chiso.documents import charts
 from chiso.errors import NotFound
 from chiso.parindex.analysis import Analysis
-from chiso.parindex.inputs import analyse_province
 from chiso.parindex.ledger import NodeResult
+from chiso.web.datasets import selectors as datasets
+from chiso.web.datasets.models import Dataset
+from chiso.web.datasets.selectors import ParSource
 
-LATEST_YEAR = 2025
+LATEST_YEAR = 2025  # the newest year of the embedded demo
 SORTS = ("mat", "ma")
+T = TypeVar("T")
 
 
-@lru_cache(maxsize=16)
-def _analysis(province: str, year: int) -> Analysis:
-    return analyse_province(province=province, year=year)
+class Memo:
+    """A small thread-safe LRU of values too slow to compute per request (SVG charts)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._values: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]  # type: ignore[return-value]
+        value = compute()  # outside the lock: two first requests may both compute, harmlessly
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+        return value
 
 
-def analysis_for(*, province: str, year: int) -> Analysis:
-    """The analysis of ``province`` in ``year``; 404 when there is no data for it."""
+_charts = Memo()
+
+
+def results(*, province: str, year: int) -> tuple[Analysis, ParSource]:
+    """The analysis of ``province`` in ``year`` and the files it came from; 404 without data."""
+    source = datasets.par_source(province=province, year=year)
     try:
-        return _analysis(province, year)
+        return datasets.analysis_for(province=province, year=year, source=source), source
     except NotFound as exc:
         raise Http404(str(exc)) from None
 
 
-@lru_cache(maxsize=16)
-def chart_svgs(province: str, year: int) -> dict[str, str]:
+def analysis_for(*, province: str, year: int) -> Analysis:
+    """The analysis of ``province`` in ``year``; 404 when there is no data for it."""
+    return results(province=province, year=year)[0]
+
+
+def latest_year(province: str) -> int:
+    """The newest year with data: an imported score sheet, else the demo's newest year."""
+    years = datasets.imported_years(kind=Dataset.Kind.SHEET, province=province)
+    return max([LATEST_YEAR, *years])
+
+
+def chart_svgs(analysis: Analysis, source: ParSource) -> dict[str, str]:
     """The four dashboard charts as inline SVG (rendering is slow, the result never changes)."""
-    analysis = _analysis(province, year)
     illustrative = analysis.provenance.illustrative
-    return {
-        name: chart(analysis, illustrative=illustrative).svg()
-        for name, chart in (
-            ("fields", charts.field_scores),
-            ("trend", charts.trend),
-            ("agencies", charts.lost_by_agency),
-            ("peers", charts.peers),
-        )
-    }
+
+    def draw() -> dict[str, str]:
+        return {
+            name: chart(analysis, illustrative=illustrative).svg()
+            for name, chart in (
+                ("fields", charts.field_scores),
+                ("trend", charts.trend),
+                ("agencies", charts.lost_by_agency),
+                ("peers", charts.peers),
+            )
+        }
+
+    return _charts.get(("par", analysis.province, analysis.year, source.key), draw)
 
 
 def _code_key(code: str) -> tuple:

@@ -1,17 +1,18 @@
-"""The province results dashboard: read-only, for every signed-in role."""
+"""The province results dashboard and its SIPAS page: read-only, for every signed-in role."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
 from chiso import vi
 from chiso.parindex.export import agency_name
 from chiso.web.accounts.permissions import require_signed_in
-from chiso.web.dashboard import selectors
+from chiso.web.dashboard import selectors, sipas
 from chiso.web.dashboard.export import ledger_xlsx
+from chiso.web.datasets import selectors as datasets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,13 +28,19 @@ def _filters(request) -> tuple[str, str | None]:
     return sort, request.GET.get("co_quan") or None
 
 
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def results_latest(request):
-    return redirect("results", year=selectors.LATEST_YEAR)
+    return redirect("results", year=selectors.latest_year(_province()))
 
 
 def results(request, year: int):
     require_signed_in(request.user)
-    analysis = selectors.analysis_for(province=_province(), year=year)
+    analysis, source = selectors.results(province=_province(), year=year)
     sort, agency = _filters(request)
     rows = [
         {
@@ -46,8 +53,12 @@ def results(request, year: int):
         }
         for n in selectors.ledger_rows(analysis, sort=sort, agency=agency)
     ]
-    agencies = [(g.agency, agency_name(g.agency)) for g in analysis.agencies if g.agency]
-    svgs = selectors.chart_svgs(analysis.province, year)
+    agencies = vi.sorted_vi(
+        [(g.agency, agency_name(g.agency)) for g in analysis.agencies if g.agency],
+        key=lambda pair: pair[1],
+    )
+    svgs = selectors.chart_svgs(analysis, source)
+    provenance = analysis.provenance
     return render(
         request,
         "dashboard/results.html",
@@ -56,7 +67,18 @@ def results(request, year: int):
             "year": year,
             "percent": vi.format_percent(analysis.percent),
             "lost": vi.format_points(analysis.max - analysis.achieved),
-            "illustrative": analysis.provenance.illustrative,
+            "illustrative": source.demo,
+            "sources": [
+                (d.get_kind_display(), datasets.source_line(d))
+                for d in (source.sheet, source.table)
+                if d is not None
+            ],
+            "table_missing": source.sheet is not None and source.table is None,
+            "table_unused": source.demo and source.table is not None,
+            "results_illustrative": not source.demo and provenance.results_illustrative,
+            "framework_illustrative": not source.demo and not provenance.framework_official,
+            "warnings": analysis.warnings,
+            "has_survey": datasets.survey_source(province=_province(), year=year) is not None,
             # The SVG comes from our own chart code (matplotlib), never from user input.
             "charts": {name: mark_safe(svg) for name, svg in svgs.items()},
             "rows": rows,
@@ -75,6 +97,53 @@ def results_export(request, year: int):
         selectors.ledger_rows(analysis, sort=sort, agency=agency),
         title=f"Điểm bị trừ — {analysis.province}, năm {year}",
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="diem-bi-tru-{year}.xlsx"'
-    return response
+    return _xlsx(content, f"diem-bi-tru-{year}.xlsx")
+
+
+def _survey(year: int):
+    source = datasets.survey_source(province=_province(), year=year)
+    if source is None:
+        raise Http404(f"Chưa có dữ liệu khảo sát sự hài lòng năm {year}.")
+    return source, datasets.survey_for(source)
+
+
+def survey(request, year: int):
+    require_signed_in(request.user)
+    source, part = _survey(year)
+    sort = request.GET.get("sap_xep", "cao")
+    if sort not in sipas.SORTS:
+        sort = "cao"
+    indicators = sipas.indicator_rows(part)
+    top = sipas.root(part)
+    svgs = sipas.chart_svgs(part, source)
+    return render(
+        request,
+        "dashboard/sipas.html",
+        {
+            "year": year,
+            "province": _province(),
+            "part": part,
+            "questionnaire": part.questionnaire,
+            "illustrative": source.demo or part.illustrative,
+            "source": part.source,
+            "index": next((r for r in indicators if r.code == top), None),
+            "indicators": [r for r in indicators if r.code != top],
+            "units": sipas.unit_rows(part, sort=sort),
+            "has_changes": bool(part.changes),
+            "sort": sort,
+            # The SVG comes from the core's chart code (matplotlib), never from user input.
+            "charts": {name: mark_safe(svg) for name, svg in svgs.items()},
+        },
+    )
+
+
+def survey_export(request, year: int):
+    require_signed_in(request.user)
+    source, part = _survey(year)
+    meta = {
+        "questionnaire": part.questionnaire.code,
+        "year": year,
+        "source": part.source,
+        "illustrative": source.demo or part.illustrative,
+    }
+    return _xlsx(sipas.workbook(part, meta=meta), f"khao-sat-hai-long-{year}.xlsx")

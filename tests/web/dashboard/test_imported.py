@@ -1,0 +1,144 @@
+"""The dashboard reads the active imported files, and shows where its numbers come from."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from chiso import vi
+from chiso.parindex.inputs import analyse_province
+from chiso.web.datasets import selectors, services
+from chiso.web.datasets.models import Dataset
+
+pytestmark = pytest.mark.django_db
+URL = "/ket-qua/2025/"
+Kind = Dataset.Kind
+
+
+def _import(user, kind, path, upload, year=2025):
+    return services.dataset_import(
+        acting_user=user,
+        kind=kind,
+        province="Lạng Sơn",
+        year=year,
+        uploaded_file=upload(path),
+    )
+
+
+@pytest.fixture
+def improved_sheet(demo_files, edited_csv):
+    """The demo 2025 sheet with one sub-criterion's points fully recovered."""
+    from chiso.frameworks import embedded
+
+    framework = embedded(2025)
+    source = demo_files / "bang-diem-lang-son-2025.csv"
+    with open(source, encoding="utf-8-sig", newline="") as fh:
+        lines = list(csv.DictReader(fh))
+    for number, line in enumerate(lines, start=2):
+        node = framework.nodes[line["code"]]
+        lost = node.max_points - float(line["achieved"])
+        if lost > 0.4 and (node.rule is None or node.rule.allows(node.max_points, node.max_points)):
+            return edited_csv(
+                source, {(number, "achieved"): str(node.max_points)}, "bang-diem-sua.csv"
+            )
+    raise AssertionError("the demo sheet has no sub-criterion to improve")
+
+
+def test_demo_until_a_score_sheet_is_imported(
+    client, coordinator, leader, demo_files, improved_sheet, upload
+):
+    client.force_login(leader)
+    demo = client.get(URL).content.decode()
+    assert "88,12%" in demo
+    assert 'class="illustrative"' in demo
+    assert "Nguồn:" not in demo
+
+    _import(coordinator, Kind.RESULTS, demo_files / "ket-qua-cac-tinh-2025.csv", upload)
+    _import(coordinator, Kind.SHEET, improved_sheet, upload)
+    expected = analyse_province(
+        province="Lạng Sơn",
+        year=2025,
+        sheet=improved_sheet,
+        results=demo_files / "ket-qua-cac-tinh-2025.csv",
+    )
+    assert expected.percent > 88.12
+    html = client.get(URL).content.decode()
+    assert f"<strong>{vi.format_percent(expected.percent)}</strong>" in html
+    assert "<strong>88,12%</strong>" not in html
+    # The core's own warning: the sheet no longer matches the table's published index.
+    assert "khác chỉ số trong bảng kết quả các tỉnh (88,12%)" in html
+    assert 'class="illustrative"' not in html
+    assert "Nguồn: bang-diem-sua.csv do dieuphoi nhập lúc " in html
+    assert "Nguồn: ket-qua-cac-tinh-2025.csv do dieuphoi nhập lúc " in html
+    assert "cây tiêu chí chi tiết là minh họa" in html
+    assert html.count("<svg") >= 4
+
+
+def test_reactivating_the_old_sheet_brings_its_total_back(
+    client, coordinator, demo_files, improved_sheet, upload
+):
+    client.force_login(coordinator)
+    original = _import(coordinator, Kind.SHEET, demo_files / "bang-diem-lang-son-2025.csv", upload)
+    _import(coordinator, Kind.SHEET, improved_sheet, upload)
+    assert "<strong>88,12%</strong>" not in client.get(URL).content.decode()
+    services.dataset_activate(acting_user=coordinator, dataset=original)
+    html = client.get(URL).content.decode()
+    assert "<strong>88,12%</strong>" in html
+    assert "Nguồn: bang-diem-lang-son-2025.csv" in html
+
+
+def test_sheet_without_results_table_says_there_is_no_rank(client, coordinator, demo_files, upload):
+    _import(coordinator, Kind.SHEET, demo_files / "bang-diem-lang-son-2025.xlsx", upload)
+    client.force_login(coordinator)
+    response = client.get(URL)
+    html = response.content.decode()
+    assert response.context["analysis"].rank is None
+    assert "Chưa nhập bảng kết quả các tỉnh năm 2025" in html
+    assert "<strong>88,12%</strong>" in html  # the demo's points, now read from the file
+
+
+def test_results_table_alone_keeps_the_demo(client, coordinator, demo_files, upload):
+    _import(coordinator, Kind.RESULTS, demo_files / "ket-qua-cac-tinh-2025.csv", upload)
+    client.force_login(coordinator)
+    html = client.get(URL).content.decode()
+    assert 'class="illustrative"' in html
+    assert "chưa có bảng điểm chi tiết của tỉnh" in html
+
+
+def test_imported_year_outside_the_demo(client, coordinator, demo_files, upload):
+    """2024 from files, like the demo's 2024 but read from the imported sheet."""
+    _import(coordinator, Kind.SHEET, demo_files / "bang-diem-lang-son-2024.csv", upload, 2024)
+    client.force_login(coordinator)
+    assert "Nguồn: bang-diem-lang-son-2024.csv" in client.get("/ket-qua/2024/").content.decode()
+
+
+def test_export_follows_the_imported_sheet(client, coordinator, improved_sheet, upload):
+    client.force_login(coordinator)
+    demo_rows = _ledger_rows(client)
+    _import(coordinator, Kind.SHEET, improved_sheet, upload)
+    assert _ledger_rows(client) == demo_rows - 1
+
+
+def _ledger_rows(client) -> int:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client.get("/ket-qua/2025/diem-bi-tru.xlsx")
+    sheet = load_workbook(BytesIO(response.content)).active
+    return len(list(sheet.iter_rows(min_row=3, values_only=True)))
+
+
+def test_analysis_for_is_the_selector_other_pages_can_use(coordinator, improved_sheet, upload):
+    demo = selectors.analysis_for(province="Lạng Sơn", year=2025)
+    assert demo.provenance.sheet_illustrative
+    assert selectors.analysis_inputs(province="Lạng Sơn", year=2025) == {}
+    dataset = _import(coordinator, Kind.SHEET, improved_sheet, upload)
+    imported = selectors.analysis_for(province="Lạng Sơn", year=2025)
+    assert imported.percent > demo.percent
+    assert selectors.analysis_inputs(province="lạng sơn", year=2025) == {
+        "sheet": selectors.storage.path_of(dataset)
+    }
+    # Cached: the same object until the active files change.
+    assert selectors.analysis_for(province="Lạng Sơn", year=2025) is imported

@@ -1,0 +1,1 @@
+"""Browser tests (a package, so the browser fixture can be package-scoped)."""
