@@ -249,6 +249,8 @@ def demo_state() -> DemoState:
             acting_user=coordinator, action=action, status=status, progress=percent
         )
 
+    _conference(coordinator, campaign)
+
     returned = contributions.get("TTPVHCC") or next(iter(contributions.values()))
     resubmitted = contributions.get("STP") or returned
     return DemoState(
@@ -258,6 +260,23 @@ def demo_state() -> DemoState:
         resubmitted_id=resubmitted.pk,
         year=campaign.year,
     )
+
+
+def _conference(coordinator, campaign) -> None:
+    """The conference of the example invitation (the seed, corrected), with delegates and one
+    organisation task done, so its page is shown in use."""
+    from chiso.web.conference import services as conference
+
+    example = ROOT / "examples" / "giay-moi-sipas-par-index-2025-da-sua.yaml"
+    event = conference.conference_import(
+        acting_user=coordinator, campaign=campaign, data=example.read_bytes(), name=example.name
+    )
+    delegates = conference.attendees_prefill(acting_user=coordinator, conference=event)
+    for delegate in delegates[: len(delegates) // 2]:
+        conference.attendee_check_in(acting_user=coordinator, attendee=delegate, attended=True)
+    first_task = event.tasks.order_by("position").first()
+    if first_task is not None:
+        conference.task_set_done(acting_user=coordinator, task=first_task, done=True)
 
 
 def _shots(state: DemoState) -> list[Shot]:

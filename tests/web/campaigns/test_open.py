@@ -102,3 +102,16 @@ def test_close_is_coordinator_only_and_happens_once(campaign, coordinator, leade
     with pytest.raises(ValidationError, match="đã đóng"):
         campaign_close(acting_user=coordinator, campaign=campaign)
     assert AuditEvent.objects.filter(event="campaign.closed").count() == 1
+
+
+def test_campaign_records_its_source_at_opening(campaign):
+    """Opened on the embedded demo: labelled illustrative, and the label stays after an import."""
+    assert campaign.illustrative is True
+    assert campaign.source.startswith("Nguồn: số liệu minh họa")
+
+
+def test_campaign_detail_shows_the_illustrative_band(client, coordinator, campaign):
+    client.force_login(coordinator)
+    page = client.get(f"/tham-luan/{campaign.pk}/").content.decode()
+    assert "Số liệu minh họa" in page
+    assert campaign.source in page

@@ -142,3 +142,34 @@ def test_analysis_for_is_the_selector_other_pages_can_use(coordinator, improved_
     }
     # Cached: the same object until the active files change.
     assert selectors.analysis_for(province="Lạng Sơn", year=2025) is imported
+
+
+def test_a_campaign_opened_after_an_import_assigns_the_imported_ledger(
+    coordinator, demo_files, improved_sheet, upload
+):
+    """Campaigns read the same active score sheet as the dashboard, and record it as their source;
+    a campaign opened earlier on the demo keeps its illustrative label."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chiso.web.campaigns.services import campaign_open
+
+    def open_campaign(title):
+        return campaign_open(
+            acting_user=coordinator,
+            year=2025,
+            title=title,
+            deadline=timezone.now() + timedelta(days=7),
+        )
+
+    before = open_campaign("Trước khi nhập")
+    _import(coordinator, Kind.SHEET, improved_sheet, upload)
+    after = open_campaign("Sau khi nhập")
+
+    assert before.assignments.count() == 55
+    assert after.assignments.count() == 54
+    assert (before.illustrative, after.illustrative) == (True, False)
+    assert after.source.startswith("Nguồn: bang-diem-sua.csv do dieuphoi nhập lúc ")
+    before.refresh_from_db()
+    assert before.illustrative is True

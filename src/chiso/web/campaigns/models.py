@@ -28,6 +28,10 @@ class Campaign(models.Model):
     status = models.CharField(
         "trạng thái", max_length=10, choices=Status.choices, default=Status.OPEN
     )
+    # Where the lost points came from, frozen at opening: a later import must not relabel a
+    # campaign that was opened on the illustrative demo (or on another file).
+    source = models.CharField("nguồn số liệu", max_length=255, blank=True)
+    illustrative = models.BooleanField("số liệu minh họa", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

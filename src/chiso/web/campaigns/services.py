@@ -88,10 +88,11 @@ def campaign_open(
 ) -> Campaign:
     """Open a campaign and assign every sub-criterion below its maximum to its lead agency.
 
-    The lost sub-criteria come from the core's :func:`analyse_province` (the embedded demo until
-    results are imported through the web), so the web and the CLI read the same ledger.
+    The lost sub-criteria come from the core's analysis of the active imported score sheet (the
+    embedded, illustrative demo until one is imported), the same one the dashboard shows, so the
+    web and the CLI read the same ledger. The campaign keeps that source.
     """
-    from chiso.parindex.inputs import analyse_province
+    from chiso.web.datasets import selectors as datasets
 
     require_coordinator(acting_user)
     if timezone.is_naive(deadline):
@@ -99,7 +100,8 @@ def campaign_open(
     if deadline <= timezone.now():
         raise ValidationError("Hạn nộp phải sau thời điểm hiện tại.")
     try:
-        analysis = analyse_province(province=province, year=year)
+        source = datasets.par_source(province=province, year=year)
+        analysis = datasets.analysis_for(province=province, year=year, source=source)
     except ChisoError as exc:
         raise ValidationError(exc.message) from exc
     if not analysis.below_max:
@@ -115,6 +117,8 @@ def campaign_open(
         title=title.strip(),
         event_date=event_date,
         deadline=deadline,
+        source=_source_text(source)[:255],
+        illustrative=source.sheet is None,
         created_by=acting_user,
     )
     campaign.full_clean()
@@ -153,11 +157,20 @@ def campaign_open(
             "province": campaign.province,
             "title": campaign.title,
             "deadline": deadline.isoformat(),
+            "source": campaign.source,
             "assignments": len(analysis.below_max),
             "agencies": sorted(contributions),
         },
     )
     return campaign
+
+
+def _source_text(source) -> str:
+    from chiso.web.datasets import selectors as datasets
+
+    if source.sheet is None:
+        return "Nguồn: số liệu minh họa của chiso (không phải kết quả chính thức)"
+    return datasets.source_line(source.sheet)
 
 
 @transaction.atomic
