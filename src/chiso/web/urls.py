@@ -34,6 +34,8 @@ urlpatterns = [
     path("tham-luan/<int:pk>/hanh-dong/", actions.action_list, name="action_list"),
     path("tham-luan/<int:pk>/hanh-dong/tao/", actions.action_create, name="action_create"),
     path("tham-luan/<int:pk>/hanh-dong.xlsx", actions.action_export, name="action_export"),
+    path("hanh-dong/", actions.action_overview, name="action_overview"),
+    path("hanh-dong.xlsx", actions.action_overview_export, name="action_overview_export"),
     path("hanh-dong/<int:pk>/cap-nhat/", actions.action_update, name="action_update"),
     path("hanh-dong/<int:pk>/minh-chung/", actions.evidence_add, name="evidence_add"),
     path(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from chiso.web import files
 from chiso.web.accounts.models import Agency
-from chiso.web.campaigns.models import POINTS, Assignment, Campaign
+from chiso.web.campaigns.models import POINTS, Assignment, Campaign, Solution
 
 
 class Action(models.Model):
@@ -32,7 +32,23 @@ class Action(models.Model):
     owner_agency = models.ForeignKey(
         Agency, verbose_name="cơ quan thực hiện", on_delete=models.PROTECT, related_name="actions"
     )
+    # The solution the action was made from; null for actions made before solutions had rows
+    # (one action per item). SET_NULL, not CASCADE: an action carries its own status, progress,
+    # evidence and audit trail and must never vanish because a solution row was deleted (the
+    # contribution service rewrites every solution row of an item it saves). Not PROTECT either:
+    # that would turn such a save into an unhandled error. The action keeps copies of what it
+    # took from the solution (title, executor, deadline, expected points), and an unlinked
+    # action still covers its item like a legacy one, so nothing is ever created twice.
+    solution = models.ForeignKey(
+        Solution,
+        verbose_name="giải pháp",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
     title = models.CharField("hành động", max_length=255)
+    executor = models.CharField("đơn vị/cá nhân thực hiện", max_length=255, blank=True)
     deadline = models.DateField("hạn hoàn thành")
     status = models.CharField(
         "trạng thái", max_length=12, choices=Status.choices, default=Status.PLANNED
@@ -53,9 +69,8 @@ class Action(models.Model):
         verbose_name_plural = "hành động khắc phục"
         ordering = ["campaign", "assignment__position", "owner_agency", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["assignment", "owner_agency"], name="action_per_assignment_agency"
-            ),
+            # Legacy actions (no solution) stay valid: NULLs never collide in a unique index.
+            models.UniqueConstraint(fields=["solution"], name="action_per_solution"),
             models.CheckConstraint(
                 condition=models.Q(progress__gte=0, progress__lte=100), name="action_progress"
             ),
@@ -74,6 +89,13 @@ class Action(models.Model):
             and self.assignment.campaign_id != self.campaign_id
         ):
             raise ValidationError("Tiêu chí thành phần không thuộc đợt này.")
+        if self.solution_id and self.assignment_id and self.owner_agency_id:
+            item = self.solution.item
+            if (item.assignment_id, item.contribution.agency_id) != (
+                self.assignment_id,
+                self.owner_agency_id,
+            ):
+                raise ValidationError("Giải pháp không thuộc tiêu chí và cơ quan của hành động.")
         if (
             self.assignment_id
             and self.expected_points is not None

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
+from chiso import vi
 from chiso.errors import ChisoError
-from chiso.web.accounts.models import User
+from chiso.web.accounts.models import Agency, User
 from chiso.web.actions.models import Action, ActionEvidence
 from chiso.web.campaigns.models import Campaign
+from chiso.web.datasets import selectors as datasets
 
 
 def actions_for_user(*, user: User, campaign: Campaign) -> QuerySet[Action]:
@@ -42,15 +46,17 @@ class Projection:
     projected_group: str | None
     gained: float
     done: int
+    demo: bool  # the embedded illustrative data, no score sheet imported for the year
+    source: str = ""  # "Nguồn: bang-diem.xlsx do dieuphoi nhập lúc …" when imported
 
 
-def projection(campaign: Campaign) -> Projection | None:
-    """Next year's score if the done actions recover their expected points (the core's what-if).
+def _recoveries(campaign: Campaign, lost_now: dict[str, float]) -> tuple[tuple, int]:
+    """Per sub-criterion: the done actions' expected points, capped at the points lost.
 
-    Points are summed per sub-criterion and capped at what it lost. Other provinces stay at their
-    published values. ``None`` when the core cannot analyse the campaign's province and year.
+    Capped twice: at what the campaign's assignment lost, and at what the data analysed today
+    loses there (an imported sheet may differ from the data the campaign was opened on; a code
+    that lost nothing there has nothing to recover and would make the core refuse the what-if).
     """
-    from chiso.parindex.inputs import analyse_province
     from chiso.parindex.whatif import Recovery
 
     done = campaign.actions.filter(status=Action.Status.DONE).select_related("assignment")
@@ -61,19 +67,42 @@ def projection(campaign: Campaign) -> Projection | None:
         per_assignment[action.assignment_id] += action.expected_points
         assignments[action.assignment_id] = action.assignment
         count += 1
-    recoveries = tuple(
-        Recovery(assignments[pk].code, float(min(points, assignments[pk].lost)))
-        for pk, points in sorted(per_assignment.items(), key=lambda kv: assignments[kv[0]].position)
-        if points > 0
-    )
+    recoveries = []
+    for pk, points in sorted(per_assignment.items(), key=lambda kv: assignments[kv[0]].position):
+        assignment = assignments[pk]
+        value = min(float(min(points, assignment.lost)), lost_now.get(assignment.code, 0.0))
+        if value > 0:
+            recoveries.append(Recovery(assignment.code, value))
+    return tuple(recoveries), count
+
+
+def projection(campaign: Campaign) -> Projection | None:
+    """Next year's score if the done actions recover their expected points (the core's what-if).
+
+    Reads what the dashboard reads: the active imported score sheet (and results table) of the
+    campaign's province and year, else the embedded demo. Points are summed per sub-criterion and
+    capped at what it lost. Other provinces stay at their published values. ``None`` when the
+    core cannot analyse the campaign's province and year.
+    """
+    from chiso.parindex.inputs import analyse_province
+
+    source = datasets.par_source(province=campaign.province, year=campaign.year)
     try:
-        analysis = analyse_province(
-            province=campaign.province, year=campaign.year, what_if=recoveries
+        analysis = datasets.analysis_for(
+            province=campaign.province, year=campaign.year, source=source
         )
     except ChisoError:
         return None
-    # Without done actions there is nothing to recover: the projection is today's result.
-    what_if = analysis.what_if
+    recoveries, count = _recoveries(campaign, {n.code: n.lost for n in analysis.ledger})
+    what_if = None
+    if recoveries:  # without any, the projection is today's result (and the cached analysis)
+        inputs = datasets.analysis_inputs(province=campaign.province, year=campaign.year)
+        try:
+            what_if = analyse_province(
+                province=campaign.province, year=campaign.year, what_if=recoveries, **inputs
+            ).what_if
+        except ChisoError:
+            return None
     return Projection(
         percent=analysis.percent,
         rank=analysis.rank,
@@ -85,4 +114,98 @@ def projection(campaign: Campaign) -> Projection | None:
         projected_group=what_if.group if what_if else analysis.group,
         gained=what_if.gained if what_if else 0.0,
         done=count,
+        demo=source.demo,
+        source="" if source.demo else datasets.source_line(source.sheet),
     )
+
+
+# -- every campaign at once: the /hanh-dong/ page ------------------------------------------------
+
+Status = Action.Status
+OVERDUE = "overdue"  # a status filter of its own: past the deadline, neither done nor cancelled
+OPEN = (Status.PLANNED, Status.IN_PROGRESS)
+
+
+def _overdue(today: date) -> Q:
+    """The database side of :meth:`Action.is_overdue`."""
+    return Q(deadline__lt=today, status__in=OPEN)
+
+
+def visible_actions(*, user: User) -> QuerySet[Action]:
+    """Every action ``user`` may see, across campaigns: members only their agency's (evidence
+    files prefetched: the page and the workbook count them)."""
+    rows = Action.objects.select_related("campaign", "assignment", "owner_agency").prefetch_related(
+        "evidence"
+    )
+    if user.is_agency_member:
+        rows = rows.filter(owner_agency=user.agency_id)
+    return rows
+
+
+def action_agencies(*, user: User) -> list[Agency]:
+    """The agencies owning an action ``user`` may see, in Vietnamese order (the filter's list)."""
+    owners = visible_actions(user=user).values("owner_agency")
+    return vi.sorted_vi(Agency.objects.filter(pk__in=owners), key=lambda a: a.name)
+
+
+@dataclass(frozen=True)
+class Counts:
+    planned: int
+    in_progress: int
+    done: int
+    cancelled: int
+    overdue: int  # also counted under planned or in progress
+
+    @property
+    def total(self) -> int:
+        return self.planned + self.in_progress + self.done + self.cancelled
+
+
+def action_counts(rows: QuerySet[Action], *, today: date) -> Counts:
+    """How many of ``rows`` are in each status, and how many are overdue: one query."""
+    totals = rows.aggregate(
+        planned=Count("pk", filter=Q(status=Status.PLANNED)),
+        in_progress=Count("pk", filter=Q(status=Status.IN_PROGRESS)),
+        done=Count("pk", filter=Q(status=Status.DONE)),
+        cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
+        overdue=Count("pk", filter=_overdue(today)),
+    )
+    return Counts(**totals)
+
+
+@dataclass(frozen=True)
+class Overview:
+    actions: list[Action]
+    counts: Counts  # of the agency's (or everyone's) actions, before the status filter
+
+
+def action_overview(
+    *,
+    user: User,
+    agency: Agency | None = None,
+    status: str | None = None,
+    today: date | None = None,
+) -> Overview:
+    """The actions ``user`` may see, optionally of one ``agency`` and one ``status`` (a
+    :class:`Action.Status` value or :data:`OVERDUE`): overdue first, then the ones still open
+    by deadline, then done, then cancelled. ``agency`` narrows, never widens: a member asking
+    for another agency gets nothing."""
+    today = today or timezone.localdate()
+    rows = visible_actions(user=user)
+    if agency is not None:
+        rows = rows.filter(owner_agency=agency)
+    counts = action_counts(rows, today=today)
+    if status == OVERDUE:
+        rows = rows.filter(_overdue(today))
+    elif status:
+        rows = rows.filter(status=status)
+    urgency = Case(
+        When(_overdue(today), then=Value(0)),
+        When(status__in=OPEN, then=Value(1)),
+        When(status=Status.DONE, then=Value(2)),
+        default=Value(3),
+    )
+    rows = rows.annotate(urgency=urgency).order_by(
+        "urgency", "deadline", "-campaign__year", "campaign_id", "assignment__position", "pk"
+    )
+    return Overview(actions=list(rows), counts=counts)

@@ -18,13 +18,14 @@ from chiso.web.accounts.permissions import (
 )
 from chiso.web.actions.models import Action, ActionEvidence
 from chiso.web.audit.services import record
-from chiso.web.campaigns.models import Contribution
+from chiso.web.campaigns.models import Contribution, Solution
 
 TITLE_MAX = Action._meta.get_field("title").max_length
 
 
-def _title(solutions: str) -> str:
-    first = next(line.strip() for line in solutions.splitlines() if line.strip())
+def _title(text: str) -> str:
+    """The solution's first non-blank line, cut to fit the title with an ellipsis."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if len(first) > TITLE_MAX:
         first = first[: TITLE_MAX - 1].rstrip() + "…"
     return first
@@ -34,33 +35,45 @@ def _title(solutions: str) -> str:
 def actions_from_contribution(*, acting_user: User, contribution: Contribution) -> list[Action]:
     """Turn every solution of an accepted contribution into an action; returns the new ones.
 
-    One action per item with a non-empty solution, owned by the contribution's agency, expecting
-    to recover all the item's lost points by 31/12 of the year after the campaign's. Items that
-    already have an action are skipped, so calling this twice creates nothing the second time.
+    One action per solution, of lead (chủ trì) and supporting (phối hợp) items alike, owned by
+    the contribution's agency and carrying the solution's own executor, deadline and expected
+    points. Solutions that already have an action are skipped, so calling this twice creates
+    nothing the second time; so are all solutions of an item that an older action without a
+    solution already covers (one action per item, before solutions had rows), so nothing is
+    counted twice in the projection.
     """
     require_coordinator(acting_user)
-    contribution = Contribution.objects.select_related("campaign", "agency").get(pk=contribution.pk)
+    # Locked so two coordinators clicking at once queue up instead of racing for the same rows.
+    contribution = (
+        Contribution.objects.select_for_update()
+        .select_related("campaign", "agency")
+        .get(pk=contribution.pk)
+    )
     if contribution.state != Contribution.State.ACCEPTED:
         raise ValidationError("Chỉ tạo hành động từ tham luận đã được tiếp nhận.")
     campaign = contribution.campaign
-    deadline = date(campaign.year + 1, 12, 31)
-    existing = set(
-        Action.objects.filter(campaign=campaign, owner_agency=contribution.agency).values_list(
-            "assignment_id", flat=True
-        )
+    mine = Action.objects.filter(campaign=campaign, owner_agency=contribution.agency)
+    covered = set(mine.filter(solution__isnull=True).values_list("assignment_id", flat=True))
+    done = set(mine.exclude(solution__isnull=True).values_list("solution_id", flat=True))
+    solutions = (
+        Solution.objects.filter(item__contribution=contribution)
+        .select_related("item__assignment", "item__contribution")
+        .order_by("item__assignment__position", "position")
     )
     created = []
-    items = contribution.items.select_related("assignment").order_by("assignment__position")
-    for item in items:
-        if not item.solutions.strip() or item.assignment_id in existing:
+    for solution in solutions:
+        item = solution.item
+        if item.assignment_id in covered or solution.pk in done or not solution.text.strip():
             continue
         action = Action(
             campaign=campaign,
             assignment=item.assignment,
             owner_agency=contribution.agency,
-            title=_title(item.solutions),
-            deadline=deadline,
-            expected_points=item.assignment.lost,
+            solution=solution,
+            title=_title(solution.text),
+            executor=solution.owner,
+            deadline=solution.deadline,
+            expected_points=solution.expected_points,
             created_by=acting_user,
         )
         action.full_clean()
@@ -73,8 +86,10 @@ def actions_from_contribution(*, acting_user: User, contribution: Contribution) 
                 "contribution": contribution.pk,
                 "assignment": item.assignment.code,
                 "agency": contribution.agency.code,
+                "solution": solution.pk,
                 "title": action.title,
-                "deadline": deadline.isoformat(),
+                "executor": action.executor,
+                "deadline": action.deadline.isoformat(),
                 "expected_points": str(action.expected_points),
             },
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,10 +19,16 @@ from chiso.web.accounts.permissions import (
     access_evidence,
     can_change_evidence,
     can_update_action,
+    require_signed_in,
 )
 from chiso.web.actions import selectors, services
 from chiso.web.actions.export import actions_xlsx
-from chiso.web.actions.forms import ActionUpdateForm, EvidenceForm
+from chiso.web.actions.forms import (
+    STATUS_FILTERS,
+    ActionFilterForm,
+    ActionUpdateForm,
+    EvidenceForm,
+)
 from chiso.web.actions.models import Action
 from chiso.web.campaigns.models import Contribution
 
@@ -161,3 +169,55 @@ def evidence_remove(request, pk: int, evidence_pk: int):
     else:
         messages.success(request, f"Đã gỡ minh chứng '{evidence.original_name}'.")
     return _back_to(evidence.action)
+
+
+def _overview(request):
+    """The filter form and the filtered overview of ``/hanh-dong/`` (and its workbook)."""
+    user = require_signed_in(request.user)
+    agencies = None if user.is_agency_member else selectors.action_agencies(user=user)
+    form = ActionFilterForm(request.GET or None, agencies=agencies)
+    filters = form.filters()
+    return form, filters, selectors.action_overview(user=user, **filters)
+
+
+def action_overview(request):
+    """Every campaign's actions: a member's agency's own, or everyone's for the Sở Nội vụ and
+    leaders, filtered by agency and status, overdue first."""
+    form, filters, overview = _overview(request)
+    agency = filters["agency"]
+    keep = {"co_quan": agency.code} if agency else {}
+    return render(
+        request,
+        "actions/overview.html",
+        {
+            "form": form,
+            "overview": overview,
+            "agency": agency,
+            "status": filters["status"],
+            # One link per status with its count; the links keep the agency filter.
+            "status_links": [
+                {
+                    "href": "?" + urlencode({**keep, "trang_thai": slug}),
+                    "label": label,
+                    "count": getattr(overview.counts, value),
+                    "selected": value == filters["status"],
+                    "overdue": value == selectors.OVERDUE,
+                }
+                for slug, (value, label) in STATUS_FILTERS.items()
+            ],
+            "all_link": "?" + urlencode(keep),
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+def action_overview_export(request):
+    """``/hanh-dong.xlsx``: the page's rows, same filters, as a workbook."""
+    _, filters, overview = _overview(request)
+    title = "Hành động khắc phục"
+    if filters["agency"]:
+        title += f" — {filters['agency'].name}"
+    content = actions_xlsx(overview.actions, title=title, with_campaign=True)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="hanh-dong.xlsx"'
+    return response

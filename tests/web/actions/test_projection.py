@@ -1,0 +1,102 @@
+"""The projection reads what the dashboard reads: the active imported score sheet, else the demo."""
+
+import pytest
+from django.urls import reverse
+
+from chiso.parindex.inputs import analyse_province
+from chiso.parindex.whatif import Recovery
+from chiso.web.actions.models import Action
+from chiso.web.actions.selectors import projection
+from chiso.web.actions.services import action_update, actions_from_contribution
+from chiso.web.datasets.models import Dataset
+
+pytestmark = pytest.mark.django_db
+Kind = Dataset.Kind
+
+
+@pytest.fixture
+def stp_actions(foreign, coordinator, accept):
+    """STP's actions, one per item (LV2.1.2 0,22; LV2.3.1 0,16; …), every solution worth all
+    the item's lost points."""
+    accept(foreign, coordinator)
+    actions = actions_from_contribution(acting_user=coordinator, contribution=foreign)
+    return {a.assignment.code: a for a in actions}
+
+
+def _done(coordinator, *actions: Action) -> None:
+    for action in actions:
+        action_update(acting_user=coordinator, action=action, status="done", progress=100)
+
+
+def test_demo_until_a_sheet_is_imported(campaign, coordinator, client, stp_actions, data_dir):
+    _done(coordinator, stp_actions["LV2.3.1"])
+    result = projection(campaign)
+    direct = analyse_province(province="Lạng Sơn", year=2025, what_if=(Recovery("LV2.3.1", 0.16),))
+    assert result.demo and result.source == ""
+    assert (result.percent, result.projected_percent) == (direct.percent, direct.what_if.percent)
+    client.force_login(coordinator)
+    page = client.get(reverse("action_list", args=[campaign.pk])).content.decode()
+    assert '<p class="illustrative"><strong>Số liệu minh họa</strong>' in page
+    assert "Nguồn:" not in page
+
+
+def test_projection_uses_the_imported_sheet_capped_at_its_lost_points(
+    campaign, coordinator, client, stp_actions, import_file, sheet_with, demo_files
+):
+    """The imported sheet already shows LV2.1.2 at its maximum: its done action has nothing
+    left to recover there (the core would refuse it), LV2.3.1's still counts."""
+    table = demo_files / "ket-qua-cac-tinh-2025.csv"
+    sheet = sheet_with({"LV2.1.2": "1.0"})
+    import_file(Kind.RESULTS, table)
+    import_file(Kind.SHEET, sheet)
+    _done(coordinator, stp_actions["LV2.1.2"], stp_actions["LV2.3.1"])
+
+    result = projection(campaign)
+    direct = analyse_province(
+        province="Lạng Sơn",
+        year=2025,
+        sheet=sheet,
+        results=table,
+        what_if=(Recovery("LV2.3.1", 0.16),),
+    )
+    demo = analyse_province(province="Lạng Sơn", year=2025)
+    assert result is not None and not result.demo
+    assert result.percent == direct.percent != demo.percent
+    assert (result.projected_percent, result.projected_rank, result.projected_group) == (
+        direct.what_if.percent,
+        direct.what_if.rank,
+        direct.what_if.group,
+    )
+    assert result.gained == pytest.approx(0.16)
+    assert result.done == 2
+    assert result.source.startswith("Nguồn: bang-diem-sua.csv do dieuphoi nhập lúc ")
+
+    client.force_login(coordinator)
+    page = client.get(reverse("action_list", args=[campaign.pk])).content.decode()
+    assert "Nguồn: bang-diem-sua.csv" in page
+    assert "Số liệu minh họa" not in page
+
+
+def test_done_actions_of_one_item_together_never_exceed_its_lost_points(
+    campaign, coordinator, own, stp_actions, data_dir
+):
+    """BDT supports LV2.1.2 too and also expects its 0,22 points: both done recover 0,22."""
+    assignment = campaign.assignments.get(code="LV2.1.2")
+    # STP's contribution is accepted, so the assignment cannot change any more: BDT's
+    # supporting action is put next to STP's directly (the service's route: test_solutions).
+    support = Action.objects.create(
+        campaign=campaign,
+        assignment=assignment,
+        owner_agency=own.agency,
+        title="Phối hợp",
+        deadline=stp_actions["LV2.1.2"].deadline,
+        expected_points=assignment.lost,
+        created_by=coordinator,
+    )
+    _done(coordinator, stp_actions["LV2.1.2"], support)
+    result = projection(campaign)
+    direct = analyse_province(
+        province="Lạng Sơn", year=2025, what_if=(Recovery("LV2.1.2", 0.22),)
+    ).what_if
+    assert result.gained == pytest.approx(0.22)
+    assert result.projected_percent == direct.percent
