@@ -1,13 +1,17 @@
-"""The projection reads what the dashboard reads: the active imported score sheet, else the demo."""
+"""The projection reads the files its campaign was opened on: an imported sheet, or the demo."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from chiso.parindex.inputs import analyse_province
 from chiso.parindex.whatif import Recovery
 from chiso.web.actions.models import Action
 from chiso.web.actions.selectors import projection
 from chiso.web.actions.services import action_update, actions_from_contribution
+from chiso.web.campaigns.services import campaign_open
 from chiso.web.datasets.models import Dataset
 
 pytestmark = pytest.mark.django_db
@@ -40,18 +44,36 @@ def test_demo_until_a_sheet_is_imported(campaign, coordinator, client, stp_actio
     assert "Nguồn:" not in page
 
 
-def test_projection_uses_the_imported_sheet_capped_at_its_lost_points(
-    campaign, coordinator, client, stp_actions, import_file, sheet_with, demo_files
+def test_projection_reads_the_files_the_campaign_was_opened_on(
+    campaign, coordinator, client, stp_actions, import_file, sheet_with, demo_files, accept
 ):
-    """The imported sheet already shows LV2.1.2 at its maximum: its done action has nothing
-    left to recover there (the core would refuse it), LV2.3.1's still counts."""
+    """A later import changes neither the baseline nor the projection of a campaign opened before
+    it; a campaign opened after it projects on the imported files."""
     table = demo_files / "ket-qua-cac-tinh-2025.csv"
     sheet = sheet_with({"LV2.1.2": "1.0"})
     import_file(Kind.RESULTS, table)
     import_file(Kind.SHEET, sheet)
-    _done(coordinator, stp_actions["LV2.1.2"], stp_actions["LV2.3.1"])
+    _done(coordinator, stp_actions["LV2.3.1"])
+    demo = analyse_province(province="Lạng Sơn", year=2025, what_if=(Recovery("LV2.3.1", 0.16),))
+    before = projection(campaign)
+    assert before.demo
+    assert (before.percent, before.projected_percent) == (demo.percent, demo.what_if.percent)
 
-    result = projection(campaign)
+    later = campaign_open(
+        acting_user=coordinator,
+        year=2025,
+        title="Sau khi nhập bảng điểm",
+        deadline=timezone.now() + timedelta(days=7),
+    )
+    stp = accept(later.contributions.get(agency__code="STP"), coordinator)
+    actions = {
+        a.assignment.code: a
+        for a in actions_from_contribution(acting_user=coordinator, contribution=stp)
+    }
+    assert "LV2.1.2" not in actions  # at its maximum in the imported sheet: nothing to explain
+    _done(coordinator, actions["LV2.3.1"])
+
+    result = projection(later)
     direct = analyse_province(
         province="Lạng Sơn",
         year=2025,
@@ -59,7 +81,6 @@ def test_projection_uses_the_imported_sheet_capped_at_its_lost_points(
         results=table,
         what_if=(Recovery("LV2.3.1", 0.16),),
     )
-    demo = analyse_province(province="Lạng Sơn", year=2025)
     assert result is not None and not result.demo
     assert result.percent == direct.percent != demo.percent
     assert (result.projected_percent, result.projected_rank, result.projected_group) == (
@@ -68,11 +89,11 @@ def test_projection_uses_the_imported_sheet_capped_at_its_lost_points(
         direct.what_if.group,
     )
     assert result.gained == pytest.approx(0.16)
-    assert result.done == 2
+    assert result.done == 1
     assert result.source.startswith("Nguồn: bang-diem-sua.csv do dieuphoi nhập lúc ")
 
     client.force_login(coordinator)
-    page = client.get(reverse("action_list", args=[campaign.pk])).content.decode()
+    page = client.get(reverse("action_list", args=[later.pk])).content.decode()
     assert "Nguồn: bang-diem-sua.csv" in page
     assert "Số liệu minh họa" not in page
 

@@ -79,14 +79,14 @@ def _recoveries(campaign: Campaign, lost_now: dict[str, float]) -> tuple[tuple, 
 def projection(campaign: Campaign) -> Projection | None:
     """Next year's score if the done actions recover their expected points (the core's what-if).
 
-    Reads what the dashboard reads: the active imported score sheet (and results table) of the
-    campaign's province and year, else the embedded demo. Points are summed per sub-criterion and
-    capped at what it lost. Other provinces stay at their published values. ``None`` when the
-    core cannot analyse the campaign's province and year.
+    Reads the files the campaign was opened on (the score sheet and results table then active,
+    else the embedded demo), so a later import does not change the baseline its actions were
+    planned against. Points are summed per sub-criterion and capped at what it lost. Other
+    provinces stay at their published values. ``None`` when the core cannot analyse them.
     """
     from chiso.parindex.inputs import analyse_province
 
-    source = datasets.par_source(province=campaign.province, year=campaign.year)
+    source = datasets.ParSource(sheet=campaign.sheet, table=campaign.results)
     try:
         analysis = datasets.analysis_for(
             province=campaign.province, year=campaign.year, source=source
@@ -96,7 +96,7 @@ def projection(campaign: Campaign) -> Projection | None:
     recoveries, count = _recoveries(campaign, {n.code: n.lost for n in analysis.ledger})
     what_if = None
     if recoveries:  # without any, the projection is today's result (and the cached analysis)
-        inputs = datasets.analysis_inputs(province=campaign.province, year=campaign.year)
+        inputs = datasets.source_inputs(source)
         try:
             what_if = analyse_province(
                 province=campaign.province, year=campaign.year, what_if=recoveries, **inputs

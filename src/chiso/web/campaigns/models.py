@@ -32,6 +32,24 @@ class Campaign(models.Model):
     # campaign that was opened on the illustrative demo (or on another file).
     source = models.CharField("nguồn số liệu", max_length=255, blank=True)
     illustrative = models.BooleanField("số liệu minh họa", default=False)
+    # The imported files themselves (none for the demo), so the actions' projection analyses what
+    # the campaign was opened on even after a newer import becomes active.
+    sheet = models.ForeignKey(
+        "datasets.Dataset",
+        verbose_name="bảng điểm chi tiết",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    results = models.ForeignKey(
+        "datasets.Dataset",
+        verbose_name="bảng kết quả các tỉnh",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

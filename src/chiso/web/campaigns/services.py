@@ -119,6 +119,8 @@ def campaign_open(
         deadline=deadline,
         source=_source_text(source)[:255],
         illustrative=source.sheet is None,
+        sheet=source.sheet,
+        results=source.table if source.sheet is not None else None,
         created_by=acting_user,
     )
     campaign.full_clean()

@@ -102,10 +102,11 @@ def analysis_inputs(*, province: str, year: int) -> dict[str, Path]:
     table) as ``sheet=``/``results=``, or nothing (the demo). For callers that need options of
     their own, such as a what-if."""
     source = par_source(province=province, year=year)
-    return _inputs(source)
+    return source_inputs(source)
 
 
-def _inputs(source: ParSource) -> dict[str, Path]:
+def source_inputs(source: ParSource) -> dict[str, Path]:
+    """``analyse_province`` keyword arguments for the files of ``source`` (nothing: the demo)."""
     if source.sheet is None:
         return {}
     inputs = {"sheet": storage.path_of(source.sheet)}
