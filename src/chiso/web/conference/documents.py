@@ -56,10 +56,12 @@ def findings(conference: Conference) -> list[Finding]:
 
 
 def _analysis(campaign: Campaign) -> Analysis:
-    """The results the dashboard shows: the imported score sheet if there is one, else the demo."""
-    from chiso.web.datasets.selectors import analysis_for
+    """The results the campaign was opened on (an imported score sheet, or the demo), so the
+    programme's points lost match the agencies' assignments even after a newer import."""
+    from chiso.web.datasets.selectors import ParSource, analysis_for
 
-    return analysis_for(province=campaign.province, year=campaign.year)
+    source = ParSource(sheet=campaign.sheet, table=campaign.results)
+    return analysis_for(province=campaign.province, year=campaign.year, source=source)
 
 
 def setting(conference: Conference) -> papers.Conference:
