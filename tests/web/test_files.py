@@ -233,6 +233,21 @@ def test_path_for_stays_under_the_root(upload_dir):
         files.path_for("../outside", "abc")
 
 
+def test_an_upload_root_behind_a_symlink_works(settings, tmp_path):
+    """Deployments often point /srv/chiso at a release directory: resolving only one side of the
+    containment check refused every upload and download there."""
+    real = tmp_path / "release" / "uploads"
+    real.mkdir(parents=True)
+    (tmp_path / "current").symlink_to(tmp_path / "release")
+    settings.CHISO_UPLOAD_DIR = tmp_path / "current" / "uploads"
+    with files.stored(upload("Báo cáo.pdf", PDF), subdir="actions/3", kinds=files.DOCUMENTS) as s:
+        pass
+    assert s.path.read_bytes() == PDF
+    assert (real / "actions" / "3" / s.stored_name).exists()
+    with pytest.raises(ValidationError, match="Thư mục lưu tệp không hợp lệ"):
+        files.path_for("../../release", "x")
+
+
 def test_stored_writes_under_a_random_name_with_sha256(upload_dir):
     with files.stored(upload("Báo cáo.pdf", PDF), subdir="actions/3", kinds=files.DOCUMENTS) as s:
         pass

@@ -84,7 +84,8 @@ def path_for(subdir: str, stored_name: str) -> Path:
     """``<upload root>/<subdir>/<stored name>``, refusing anything that would leave the root."""
     root = upload_root()
     target = root / subdir / stored_name
-    if root not in target.resolve().parents:
+    # Both sides resolved: the upload root may sit behind a symlink (/srv/chiso → a release dir).
+    if not target.resolve().is_relative_to(root.resolve()) or target.resolve() == root.resolve():
         raise ValidationError("Thư mục lưu tệp không hợp lệ.")
     return target
 
