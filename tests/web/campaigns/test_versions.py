@@ -24,10 +24,23 @@ def test_word_diff_marks_inserted_and_deleted_words():
     assert word_diff("Thiếu cán bộ chuyên trách", "Thiếu nhiều cán bộ chuyên môn") == (
         Segment("equal", "Thiếu"),
         Segment("ins", " nhiều"),
-        Segment("equal", " cán bộ chuyên "),
-        Segment("del", "trách"),
-        Segment("ins", "môn"),
+        Segment("equal", " cán bộ chuyên"),
+        Segment("del", " trách"),
+        Segment("ins", " môn"),
     )
+
+
+def test_word_diff_of_long_texts_pairs_paragraphs_and_stays_exact():
+    """Lines first, then words inside changed lines: a 20 KB field is compared at once (matching
+    all its words together was quadratic), and each edited paragraph still shows its words."""
+    paragraphs = [" ".join(f"từ{(p * 7 + i) % 97}" for i in range(100)) for p in range(40)]
+    edited = [p.replace("từ5 ", "từ5 thêm ", 1) for p in paragraphs]
+    old, new = "\n".join(paragraphs), "\n".join(edited)
+    segments = word_diff(old, new)
+    assert "".join(s.text for s in segments if s.op != "del") == new
+    assert "".join(s.text for s in segments if s.op != "ins") == old
+    inserted = [s.text for s in segments if s.op == "ins"]
+    assert inserted == [" thêm"] * sum(p != e for p, e in zip(paragraphs, edited, strict=True))
 
 
 def test_word_diff_keeps_line_breaks():
@@ -82,8 +95,8 @@ def test_solutions_compare_with_owner_deadline_and_points():
     _, items = compare(_snapshot(A={"solutions": rows}), _snapshot(A={"solutions": later}))
     solutions = items[0].fields[-1]
     assert solutions.status == CHANGED
-    assert Segment("del", "0,5)") in solutions.segments
-    assert Segment("ins", "0,25)") in solutions.segments
+    assert Segment("del", " 0,5)") in solutions.segments
+    assert Segment("ins", " 0,25)") in solutions.segments
 
 
 def test_versions_frozen_before_structured_solutions_still_compare():
@@ -93,8 +106,9 @@ def test_versions_frozen_before_structured_solutions_still_compare():
     _, items = compare(old, new)
     assert items[0].status == CHANGED
     assert items[0].fields[-1].segments == (
-        Segment("ins", "1. "),
-        Segment("equal", "Tập huấn cán bộ"),
+        Segment("del", "Tập"),
+        Segment("ins", "1. Tập"),
+        Segment("equal", " huấn cán bộ"),
     )
 
 
@@ -125,7 +139,7 @@ def test_member_lists_and_reads_own_versions(client, member, two_versions):
     assert "cb.bdt" in page and "Đúng hạn" in page
     second = client.get(_one(two_versions, 2)).text
     assert "So với phiên bản 1" in second
-    assert "<del>đầu</del><ins>sau</ins>" in second
+    assert "<del> đầu</del><ins> sau</ins>" in second
     assert "thay đổi" in second
     first = client.get(_one(two_versions, 1)).text
     assert "Phiên bản đầu tiên" in first and "<ins>" not in first.split("</p>", 3)[-1]
