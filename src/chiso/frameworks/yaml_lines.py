@@ -60,6 +60,7 @@ def parse_document(text: str, *, file: str) -> Any:
     from chiso.errors import Problem, ValidationFailed
 
     try:
+        _refuse_aliases(text, file)
         return load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -73,6 +74,25 @@ def parse_document(text: str, *, file: str) -> Any:
                 )
             ],
         ) from exc
+
+
+def _refuse_aliases(text: str, file: str) -> None:
+    """Anchors and aliases (``&a``/``*a``) are refused: no chiso file needs them, and a few nested
+    aliases expand into billions of nodes for whoever walks the data (the "billion laughs")."""
+    from chiso.errors import Problem, ValidationFailed
+
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise ValidationFailed(
+                f"Tệp {file} dùng bí danh YAML (*{event.anchor}); hãy viết đầy đủ nội dung.",
+                [
+                    Problem(
+                        f"Không hỗ trợ bí danh YAML *{event.anchor}.",
+                        file=file,
+                        row=event.start_mark.line + 1,
+                    )
+                ],
+            )
 
 
 def line_of(value: Any) -> int | None:
