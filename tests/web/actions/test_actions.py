@@ -224,3 +224,6 @@ def test_xlsx_export_lists_actions(client, coordinator, own_actions, foreign_act
     assert own_actions[0].title in titles
     assert '\'=HYPERLINK("x")' in titles
     assert len(titles) == Action.objects.count() > len(own_actions)
+    header = [c.value for c in sheet[2]]
+    deadline = sheet.cell(row=3, column=header.index("Hạn hoàn thành") + 1)
+    assert deadline.is_date and deadline.number_format == "d/m/yyyy"

@@ -53,6 +53,10 @@ def actions_xlsx(actions: Iterable[Action], *, title: str, with_campaign: bool =
                 len(action.evidence.all()),  # prefetched by the selectors
             ]
         )
+    # Dates as Vietnamese readers write them (31/12/2026), still real dates Excel can sort.
+    deadline_column = HEADERS.index("Hạn hoàn thành") + 1 + (1 if with_campaign else 0)
+    for (cell,) in sheet.iter_rows(min_row=3, min_col=deadline_column, max_col=deadline_column):
+        cell.number_format = "d/m/yyyy"
     widths = (*((40,) if with_campaign else ()), 12, 40, 30, 50, 30, 14, 16, 10, 10, 10, 8, 12)
     for number, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = width

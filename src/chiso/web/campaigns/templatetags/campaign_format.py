@@ -41,3 +41,11 @@ def agency_options(groups, selected) -> str:
             parts.append(f'<option value="{agency.pk}"{mark}>{escape(agency.name)}</option>')
         parts.append("</optgroup>")
     return mark_safe("".join(parts))  # every name and label is escaped above
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    """An index as :func:`chiso.vi.format_percent` writes it (``88,12%``)."""
+    if value is None or value == "":
+        return "—"
+    return vi.format_percent(float(value))
