@@ -5,8 +5,8 @@ state through the same services the pages call — a campaign opened from the de
 that submitted, were returned, resubmitted and accepted, remediation actions under way — then
 Debian's Chromium (never a downloaded browser) saves 1280-pixel-wide PNGs to ``docs/img/web-*.png``.
 
-Pages of features that are not in the tree yet (imports, conference, version history …) are
-skipped: each optional page is found by its URL name.
+Every page is required: a missing URL or an answer other than 200 stops the script with the
+page's name, rather than leaving an old picture in the documentation unnoticed.
 
     .venv/bin/python scripts/web_screenshots.py [--out docs/img] [--chromium /usr/bin/chromium]
 """
@@ -40,7 +40,6 @@ class Shot:
     url_name: str
     kwargs: dict
     full_page: bool = True
-    optional: bool = False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,12 +112,10 @@ RETURN_REASON = (
 
 
 def _content(contribution, *, note: str = ""):
-    """The agency's text for every item, built with the services' own dataclasses.
-
-    Solutions are rows (text, owner, deadline, expected points) once ``SolutionText`` exists,
-    plain text before that; both shapes are handled so the script runs on either tree.
-    """
+    """The agency's text for every item, built with the services' own dataclasses: two solution
+    rows (text, owner, deadline, expected points) per item."""
     from chiso.web.campaigns import services
+    from chiso.web.campaigns.solutions import SolutionText
 
     agency = contribution.agency.short_name or contribution.agency.name
     year = contribution.campaign.year + 1
@@ -128,25 +125,22 @@ def _content(contribution, *, note: str = ""):
         first = SOLUTIONS[assignment.position % len(SOLUTIONS)]
         second = FOLLOW_UP.format(year=year)
         cause = CAUSE_DETAILS[assignment.position % len(CAUSE_DETAILS)]
-        if hasattr(services, "SolutionText"):
-            # Rounded down: two halves must never add up to more than the lost points.
-            half = (Decimal(assignment.lost) / 2).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
-            solutions = (
-                services.SolutionText(
-                    text=first,
-                    owner=f"Lãnh đạo {agency}",
-                    deadline=date(year, 6, 30),
-                    expected_points=half,
-                ),
-                services.SolutionText(
-                    text=second,
-                    owner="Phòng chuyên môn",
-                    deadline=date(year, 11, 15),
-                    expected_points=half,
-                ),
-            )
-        else:
-            solutions = f"{first}.\n{second}"
+        # Rounded down: two halves must never add up to more than the lost points.
+        half = (Decimal(assignment.lost) / 2).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+        solutions = (
+            SolutionText(
+                text=first,
+                owner=f"Lãnh đạo {agency}",
+                deadline=date(year, 6, 30),
+                expected_points=half,
+            ),
+            SolutionText(
+                text=second,
+                owner="Phòng chuyên môn",
+                deadline=date(year, 11, 15),
+                expected_points=half,
+            ),
+        )
         items[assignment.code] = services.ItemText(
             causes=CAUSES.format(name=assignment.name, cause=cause) + note,
             responsibility_agency=RESPONSIBILITY[0].format(agency=agency),
@@ -235,11 +229,7 @@ def demo_state() -> DemoState:
             else:
                 review(code, step)
 
-    for code in ("SNV", "STP", "STC"):
-        if code in contributions:
-            actions.actions_from_contribution(
-                acting_user=coordinator, contribution=contributions[code]
-            )
+    actions.actions_from_campaign(acting_user=coordinator, campaign=campaign)  # SNV, STP, STC
     progress = [(Action.Status.DONE, 100), (Action.Status.IN_PROGRESS, 60)]
     progress += [(Action.Status.IN_PROGRESS, 30)]
     for action, (status, percent) in zip(
@@ -290,15 +280,13 @@ def _shots(state: DemoState) -> list[Shot]:
              {"pk": state.returned_id}),
         Shot("web-actions", "dieuphoi", "action_list", campaign),
         Shot("web-audit", "dieuphoi", "audit_list", {}),
-        # Pages of features being built alongside; taken when their URL exists.
-        Shot("web-survey", "dieuphoi", "survey", {"year": state.year}, optional=True),
-        Shot("web-imports", "dieuphoi", "dataset_list", {}, optional=True),
-        Shot("web-assignments", "dieuphoi", "assignment_list", campaign, optional=True),
-        Shot("web-conference", "dieuphoi", "conference_detail", campaign, optional=True),
-        Shot("web-versions", "dieuphoi", "version_list", {"pk": state.resubmitted_id},
-             optional=True),
+        Shot("web-survey", "dieuphoi", "survey", {"year": state.year}),
+        Shot("web-imports", "dieuphoi", "dataset_list", {}),
+        Shot("web-assignments", "dieuphoi", "assignment_list", campaign),
+        Shot("web-conference", "dieuphoi", "conference_detail", campaign),
+        Shot("web-versions", "dieuphoi", "version_list", {"pk": state.resubmitted_id}),
         Shot("web-version-diff", "dieuphoi", "version_detail",
-             {"pk": state.resubmitted_id, "number": 2}, optional=True),
+             {"pk": state.resubmitted_id, "number": 2}),
     ]  # fmt: skip
 
 
@@ -326,7 +314,7 @@ def _serve():
 
 
 def _capture(base_url: str, shots: list[Shot], out: Path, chromium: str) -> list[Path]:
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
     from playwright.sync_api import sync_playwright
 
     from chiso.web.accounts.services import DEMO_PASSWORD
@@ -343,20 +331,14 @@ def _capture(base_url: str, shots: list[Shot], out: Path, chromium: str) -> list
         )
         pages: dict[str | None, object] = {}
         for shot in shots:
-            try:
-                path = reverse(shot.url_name, kwargs=shot.kwargs)
-            except NoReverseMatch:
-                if shot.optional:
-                    continue
-                raise
+            path = reverse(shot.url_name, kwargs=shot.kwargs)  # NoReverseMatch: a page is gone
             if shot.user not in pages:
                 pages[shot.user] = _page(browser, base_url, shot.user, DEMO_PASSWORD)
             page = pages[shot.user]
             response = page.goto(path)
             if response is None or response.status != 200:
-                if shot.optional:
-                    continue
-                raise RuntimeError(f"{path}: HTTP {response and response.status}")
+                status = response.status if response is not None else "no response"
+                raise RuntimeError(f"{shot.name} ({path}): HTTP {status}, expected 200")
             page.wait_for_load_state("networkidle")
             target = out / f"{shot.name}.png"
             height = HEIGHT

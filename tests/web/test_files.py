@@ -8,8 +8,10 @@ import zipfile
 import zlib
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError, transaction
 from django.http import Http404
 
 from chiso.web import files
@@ -17,6 +19,7 @@ from chiso.web import files
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 MB = 1024 * 1024
+User = get_user_model()
 
 
 @pytest.fixture(autouse=True)
@@ -233,7 +236,7 @@ def test_path_for_stays_under_the_root(upload_dir):
         files.path_for("../outside", "abc")
 
 
-def test_an_upload_root_behind_a_symlink_works(settings, tmp_path):
+def test_an_upload_root_behind_a_symlink_works(db, settings, tmp_path):
     """Deployments often point /srv/chiso at a release directory: resolving only one side of the
     containment check refused every upload and download there."""
     real = tmp_path / "release" / "uploads"
@@ -248,7 +251,7 @@ def test_an_upload_root_behind_a_symlink_works(settings, tmp_path):
         files.path_for("../../release", "x")
 
 
-def test_stored_writes_under_a_random_name_with_sha256(upload_dir):
+def test_stored_writes_under_a_random_name_with_sha256(db, upload_dir):
     with files.stored(upload("Báo cáo.pdf", PDF), subdir="actions/3", kinds=files.DOCUMENTS) as s:
         pass
     assert (s.kind, s.original_name, s.size) == ("pdf", "Báo cáo.pdf", len(PDF))
@@ -259,7 +262,7 @@ def test_stored_writes_under_a_random_name_with_sha256(upload_dir):
     assert [p.name for p in s.path.parent.iterdir()] == [s.stored_name]  # no .part left
 
 
-def test_stored_deletes_the_file_when_the_body_fails(upload_dir):
+def test_stored_deletes_the_file_when_the_body_fails(db, upload_dir):
     checked = upload("a.pdf", PDF)
     with (
         pytest.raises(RuntimeError, match="db down"),
@@ -268,6 +271,60 @@ def test_stored_deletes_the_file_when_the_body_fails(upload_dir):
         assert s.path.exists()
         raise RuntimeError("db down")
     assert not s.path.exists()
+    assert not any(p.is_file() for p in upload_dir.rglob("*"))
+
+
+def test_stored_body_is_a_transaction_rolled_back_with_the_file(db, upload_dir):
+    """The row written in the body and the file go together: neither survives a failure."""
+    with (
+        pytest.raises(RuntimeError, match="audit down"),
+        files.stored(upload("a.pdf", PDF), subdir="actions/3", kinds=files.DOCUMENTS) as s,
+    ):
+        User.objects.create_user("ghi-trong-giao-dich")
+        raise RuntimeError("audit down")
+    assert not User.objects.filter(username="ghi-trong-giao-dich").exists()
+    assert not s.path.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_commit_deletes_the_file(monkeypatch, upload_dir):
+    """The body ran to its end, but COMMIT failed (disk full, lost connection): no row, and no
+    file either. Before, the file was only deleted when the body itself raised."""
+    connection = transaction.get_connection()
+
+    def failed_commit():
+        raise OperationalError("disk I/O error")
+
+    monkeypatch.setattr(connection, "commit", failed_commit)
+    with (
+        pytest.raises(OperationalError, match="disk I/O error"),
+        files.stored(upload("a.pdf", PDF), subdir="actions/3", kinds=files.DOCUMENTS) as s,
+    ):
+        User.objects.create_user("ghi-trong-giao-dich")
+    monkeypatch.undo()
+    assert not User.objects.filter(username="ghi-trong-giao-dich").exists()
+    assert not s.path.exists()
+    assert not any(p.is_file() for p in upload_dir.rglob("*"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_commits_when_the_body_ends(upload_dir):
+    with files.stored(upload("a.pdf", PDF), subdir="actions/3", kinds=files.DOCUMENTS) as s:
+        User.objects.create_user("ghi-trong-giao-dich")
+        assert transaction.get_connection().in_atomic_block
+    assert not transaction.get_connection().in_atomic_block  # committed, not left pending
+    assert User.objects.filter(username="ghi-trong-giao-dich").exists() and s.path.exists()
+
+
+def test_stored_inside_an_outer_transaction_is_refused(db, upload_dir):
+    """A rollback of an outer block would come after ``stored`` is gone, orphaning the file:
+    ``stored`` must be the outermost transaction, and says so at once."""
+    with (
+        pytest.raises(RuntimeError, match="durable"),
+        transaction.atomic(),
+        files.stored(upload("a.pdf", PDF), subdir="actions/3", kinds=files.DOCUMENTS),
+    ):
+        pytest.fail("the body must not run inside an outer transaction")
     assert not any(p.is_file() for p in upload_dir.rglob("*"))
 
 

@@ -7,7 +7,8 @@ edits in Word.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from chiso import units, vi
@@ -35,6 +36,17 @@ class Conference:
     # Codes of the agencies the organisers chose to present (the web app's list); empty: the
     # ``presenters`` agencies that lost most. Either way they speak in order of points lost.
     agencies: tuple[str, ...] = ()
+    # Points lost per agency code as actually assigned (the web app's campaign, after any
+    # reassignment); None: each item counts for its lead agency in the framework, as the CLI does.
+    lost: Mapping[str, float] | None = field(default=None, hash=False)
+
+
+def _losses(analysis: Analysis, conference: Conference) -> list[tuple[str | None, float]]:
+    """(agency code, points lost) of every agency that lost points, largest losses first."""
+    if conference.lost is None:
+        return [(g.agency, g.lost) for g in analysis.agencies]
+    lost = [(code, points) for code, points in conference.lost.items() if points > 0]
+    return sorted(lost, key=lambda pair: (-pair[1], pair[0]))  # ties as by_agency orders them
 
 
 def _presenting(analysis: Analysis, conference: Conference) -> list[tuple[str | None, float]]:
@@ -43,10 +55,11 @@ def _presenting(analysis: Analysis, conference: Conference) -> list[tuple[str | 
     A chosen agency that lost no point still presents (after the others): the organisers may
     invite one to share what worked.
     """
+    losses = _losses(analysis, conference)
     if not conference.agencies:
-        return [(g.agency, g.lost) for g in analysis.agencies[: conference.presenters]]
+        return losses[: conference.presenters]
     chosen = set(conference.agencies)
-    ordered = [(g.agency, g.lost) for g in analysis.agencies if g.agency in chosen]
+    ordered = [(code, lost) for code, lost in losses if code in chosen]
     listed = {code for code, _ in ordered}
     ordered += [(code, 0.0) for code in conference.agencies if code not in listed]
     return ordered
@@ -182,7 +195,7 @@ def closing_remarks(
 ) -> Document:
     settings = settings or default_settings(analysis.province, conference.start.date())
     a = analysis
-    agencies = [agency_name(g.agency) or "cơ quan chủ trì" for g in a.agencies[:5]]
+    agencies = [agency_name(code) or "cơ quan chủ trì" for code, _ in _losses(a, conference)[:5]]
     body: list[Block] = [
         Heading("1. Đánh giá chung", 2),
         *_key_points(a),

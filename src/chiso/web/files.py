@@ -11,8 +11,11 @@ live once:
 - files are stored under ``<CHISO_UPLOAD_DIR>/<subdir>/<random name>``; the user's name is only
   shown and sent back as the download name;
 - the write is atomic (temporary file, then rename) and yields the SHA-256 the audit log records;
-- the caller's database write runs inside :func:`stored`, which deletes the file if that write
-  fails, so a refused row never leaves an orphan file behind.
+- the file is checked and written *before* the database transaction (SQLite write transactions
+  start IMMEDIATE: sniffing and writing 10 MB inside one would stall every other user's save);
+  the caller's database write is the body of :func:`stored`, one durable transaction, and the
+  file is deleted if that transaction fails or does not commit, so a refused row never leaves an
+  orphan file behind.
 """
 
 from __future__ import annotations
@@ -90,15 +93,15 @@ def path_for(subdir: str, stored_name: str) -> Path:
     return target
 
 
-def safe_display_name(name: str) -> str:
+def safe_display_name(name: str, *, default: str = "tep-dinh-kem") -> str:
     """The user's file name reduced to a harmless display name: last path part only, no control
-    characters, no leading dots, at most 255 characters."""
+    characters, no leading dots, at most 255 characters (``default`` when nothing is left)."""
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[/\\]", name)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = name.strip().lstrip(".").strip()
     if not name:
-        name = "tep-dinh-kem"
+        name = default
     if len(name) > 255:
         stem, dot, ext = name.rpartition(".")
         name = f"{stem[: 254 - len(ext)]}.{ext}" if dot and len(ext) <= 10 else name[:255]
@@ -229,17 +232,22 @@ def write(uploaded_file, target: Path) -> tuple[int, str]:
 
 @contextmanager
 def stored(uploaded_file, *, subdir: str, kinds: Iterable[str]) -> Iterator[StoredFile]:
-    """Check and store ``uploaded_file``; the ``with`` body records it in the database.
+    """Check and store ``uploaded_file``; the ``with`` body, one database transaction, records it.
 
-    If the body raises (a failed ``full_clean``, ``save`` or audit row), the file is deleted
-    before the exception goes on, so the database and the disk agree.
+    The file is written before the transaction opens. The transaction is *durable* (the
+    outermost one, never a savepoint): when the body ends without an exception the row is
+    committed, and when the body or the COMMIT raises, the file is deleted before the exception
+    goes on. Called inside another ``atomic`` block it raises RuntimeError (the file is deleted
+    again): a later rollback of that outer block would orphan the file with nobody to delete it.
+    Check permissions before calling: refused users must not get a byte written.
     """
     display, kind = check(uploaded_file, kinds=kinds)
     stored_name = uuid.uuid4().hex
     target = path_for(subdir, stored_name)
     size, sha256 = write(uploaded_file, target)
     try:
-        yield StoredFile(kind, display, stored_name, size, sha256, target)
+        with transaction.atomic(durable=True):
+            yield StoredFile(kind, display, stored_name, size, sha256, target)
     except BaseException:
         target.unlink(missing_ok=True)
         raise

@@ -14,7 +14,11 @@ from chiso.parindex.inputs import analyse_province
 from chiso.parindex.whatif import Recovery
 from chiso.web.actions.models import Action
 from chiso.web.actions.selectors import projection
-from chiso.web.actions.services import action_update, actions_from_contribution
+from chiso.web.actions.services import (
+    action_update,
+    actions_from_campaign,
+    actions_from_contribution,
+)
 from chiso.web.audit.models import AuditEvent
 from chiso.web.campaigns.services import contribution_accept, contribution_submit
 
@@ -59,7 +63,7 @@ def test_actions_from_accepted_contribution_and_idempotent(own, coordinator, own
     assert len(own_actions) == len(items) >= 1
     action = own_actions[0]
     item = next(i for i in items if i.assignment_id == action.assignment_id)
-    assert action.title == item.solutions.splitlines()[0]
+    assert action.title == item.solution_rows.first().text.splitlines()[0]
     assert action.owner_agency_id == own.agency_id
     assert action.expected_points == item.assignment.lost
     assert action.deadline == date(own.campaign.year + 1, 12, 31)
@@ -73,6 +77,67 @@ def test_members_cannot_create_actions(own, member, accept):
     accept(own, member)
     with pytest.raises(PermissionDenied):
         actions_from_contribution(acting_user=member, contribution=own)
+
+
+def test_actions_from_campaign_covers_every_accepted_contribution(
+    campaign, own, foreign, member, coordinator, accept
+):
+    accept(own, member)
+    accept(foreign, coordinator)
+    created = actions_from_campaign(acting_user=coordinator, campaign=campaign)
+    assert {a.owner_agency_id for a in created} == {own.agency_id, foreign.agency_id}
+    assert Action.objects.count() == len(created)
+    assert actions_from_campaign(acting_user=coordinator, campaign=campaign) == []
+
+
+def test_actions_from_campaign_is_all_or_nothing(
+    monkeypatch, campaign, own, foreign, member, coordinator, accept
+):
+    """One transaction for the campaign: a failure at the second agency undoes the first's."""
+    from chiso.web.actions import services
+
+    accept(own, member)
+    accept(foreign, coordinator)
+    real = services.record
+    seen = set()
+
+    def fails_at_the_second_agency(**kwargs):
+        seen.add(kwargs["obj"].owner_agency_id)
+        if len(seen) == 2:
+            raise ValidationError("Lỗi giả lập ở cơ quan thứ hai.")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "record", fails_at_the_second_agency)
+    with pytest.raises(ValidationError, match="cơ quan thứ hai"):
+        actions_from_campaign(acting_user=coordinator, campaign=campaign)
+    assert not Action.objects.exists()
+    assert not AuditEvent.objects.filter(event="action.created").exists()
+
+
+def test_only_the_coordinator_creates_a_campaigns_actions(campaign, own, member, leader, accept):
+    accept(own, member)
+    for user in (member, leader):
+        with pytest.raises(PermissionDenied):
+            actions_from_campaign(acting_user=user, campaign=campaign)
+    assert not Action.objects.exists()
+
+
+def test_the_button_reports_nothing_created_when_the_campaign_fails(
+    monkeypatch, client, campaign, own, member, coordinator, accept
+):
+    from chiso.web.actions import services
+
+    accept(own, member)
+
+    def refuse(**kwargs):
+        raise ValidationError("Lỗi giả lập.")
+
+    monkeypatch.setattr(services, "record", refuse)
+    client.force_login(coordinator)
+    response = client.post(reverse("action_create", args=[campaign.pk]), follow=True)
+    page = response.content.decode()
+    assert "Lỗi giả lập." in page and "Đã tạo" not in page
+    assert not Action.objects.exists()
 
 
 def test_done_means_progress_100_and_is_audited(member, own_actions):

@@ -186,6 +186,31 @@ def test_cancelled_action_takes_no_evidence_but_done_does(member, action, upload
     assert _add(member, action, "ket-qua.pdf").original_name == "ket-qua.pdf"
 
 
+def test_permission_and_state_are_checked_before_any_byte_is_written(
+    monkeypatch, member, leader, other_member, action
+):
+    writes = []
+    monkeypatch.setattr(files, "write", lambda uploaded, target: writes.append(target))
+    for user in (leader, other_member):
+        with pytest.raises(PermissionDenied):
+            _add(user, action)
+    Action.objects.filter(pk=action.pk).update(status=Action.Status.CANCELLED)
+    with pytest.raises(ValidationError, match="đã hủy"):
+        _add(member, Action.objects.get(pk=action.pk))
+    assert writes == []
+
+
+def test_an_action_cancelled_while_the_file_was_written_gets_no_evidence(
+    monkeypatch, member, action, upload_dir
+):
+    """The page's copy of the action was open; the check under the lock sees it cancelled."""
+    Action.objects.filter(pk=action.pk).update(status=Action.Status.CANCELLED)
+    with pytest.raises(ValidationError, match="đã hủy"):
+        _add(member, action)  # the stale object still says "planned"
+    assert not ActionEvidence.objects.exists()
+    assert _stored_files(upload_dir) == []
+
+
 def test_remove_deletes_row_and_file_after_commit_and_is_audited(
     member, action, django_capture_on_commit_callbacks
 ):

@@ -83,8 +83,8 @@ def test_lead_change_moves_text_and_solutions_to_a_new_contribution(
     moved = new.items.get()
     assert moved.pk == bdt_item.pk  # the same row, text and solutions carried
     assert moved.causes == "Chưa phối hợp tốt" and moved.is_lead
-    assert moved.solutions == "Mở thêm điểm tiếp nhận"
-    assert moved.solution_rows.get().owner == "Bưu điện tỉnh"
+    solution = moved.solution_rows.get()
+    assert (solution.text, solution.owner) == ("Mở thêm điểm tiếp nhận", "Bưu điện tỉnh")
     # BDT had nothing else: its empty draft contribution is gone
     assert not campaign.contributions.filter(agency__code="BDT").exists()
     event = AuditEvent.objects.get(event="assignment.updated")

@@ -5,11 +5,13 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 
+from chiso.web import files
 from chiso.web.audit.models import AuditEvent
 from chiso.web.campaigns import services
-from chiso.web.campaigns.models import Attachment
+from chiso.web.campaigns.models import Attachment, Contribution
 
 pytestmark = pytest.mark.django_db
 
@@ -122,8 +124,8 @@ def test_path_parts_in_the_file_name_are_only_a_display_name(member, own, upload
     path = services.attachment_path(attachment)
     assert upload_dir.absolute() in path.resolve().parents
     assert "passwd" not in str(path)
-    assert services.safe_display_name("..\\..\\win\\boot.ini.pdf") == "boot.ini.pdf"
-    assert services.safe_display_name("../..") == "tep-dinh-kem"
+    assert files.safe_display_name("..\\..\\win\\boot.ini.pdf") == "boot.ini.pdf"
+    assert files.safe_display_name("../..") == "tep-dinh-kem"
 
 
 def test_upload_and_remove_after_submit_are_refused(member, own, fill):
@@ -139,6 +141,63 @@ def test_other_agency_and_leader_cannot_upload(other_member, leader, own):
     for user in (other_member, leader):
         with pytest.raises(PermissionDenied):
             _add(user, own)
+
+
+@pytest.fixture
+def writes(monkeypatch):
+    """Every file the upload module writes: refusals must come before the first byte."""
+    calls = []
+    real = files.write
+
+    def spy(uploaded_file, target):
+        calls.append(target)
+        return real(uploaded_file, target)
+
+    monkeypatch.setattr(files, "write", spy)
+    return calls
+
+
+def test_permission_and_state_are_checked_before_any_byte_is_written(
+    writes, member, other_member, leader, own, fill
+):
+    for user in (other_member, leader):
+        with pytest.raises(PermissionDenied):
+            _add(user, own)
+    services.contribution_submit(acting_user=member, contribution=own, content=fill(own))
+    with pytest.raises(ValidationError, match="Đã nộp"):
+        _add(member, Contribution.objects.get(pk=own.pk))  # as the view fetches it
+    assert writes == []
+
+
+def test_a_contribution_submitted_while_the_file_was_written_gets_no_attachment(
+    member, own, fill, upload_dir
+):
+    """A stale copy passes the early check; the check under the lock refuses, file deleted."""
+    stale = Contribution.objects.get(pk=own.pk)
+    services.contribution_submit(acting_user=member, contribution=own, content=fill(own))
+    with pytest.raises(ValidationError, match="Đã nộp"):
+        _add(member, stale)
+    assert not Attachment.objects.exists()
+    assert not any(p.is_file() for p in upload_dir.rglob("*"))
+
+
+def test_no_orphan_file_when_the_database_part_rolls_back(monkeypatch, member, own, upload_dir):
+    def broken_record(**kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(services, "record", broken_record)
+    with pytest.raises(RuntimeError, match="audit down"):
+        _add(member, own)
+    assert not Attachment.objects.exists()
+    assert not any(p.is_file() for p in upload_dir.rglob("*"))
+
+
+def test_no_upload_inside_an_outer_transaction(member, own, upload_dir):
+    """Its rollback would orphan the file: the service refuses to be nested."""
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _add(member, own)
+    assert not Attachment.objects.exists()
+    assert not any(p.is_file() for p in upload_dir.rglob("*"))
 
 
 def test_remove_deletes_row_and_file_and_is_audited(

@@ -133,3 +133,23 @@ def test_book_reads_versions_frozen_with_text_solutions(coordinator, member, own
     (item,) = book[own.agency.name].items
     assert [s.text for s in item.solutions] == ["Giải pháp cũ dạng văn bản"]
     assert item.solutions[0].owner == "" and item.solutions[0].deadline is None
+
+
+def test_the_book_reads_in_a_fixed_number_of_queries(
+    django_assert_max_num_queries, coordinator, member, own, foreign, fill
+):
+    """Contributions, items, solutions, latest versions, assignments, supporting agencies: six
+    queries whether the province has seven agencies or seventy (it was three per agency)."""
+    from chiso.web.campaigns.services import contribution_return
+
+    contribution_submit(acting_user=member, contribution=own, content=fill(own, "lần-1"))
+    contribution_return(acting_user=coordinator, contribution=own, comment="Bổ sung")
+    contribution_submit(acting_user=member, contribution=own, content=fill(own, "lần-2"))
+    contribution_submit(acting_user=coordinator, contribution=foreign, content=fill(foreign))
+    campaign = own.campaign
+    assert campaign.contributions.count() == 7
+    with django_assert_max_num_queries(6):
+        book = selectors.book_contributions(campaign=campaign)
+    mine = next(c for c in book if c.agency_name == own.agency.name)
+    assert all("lần-2" in item.causes for item in mine.items)  # the latest version, not the first
+    assert sum(len(c.items) for c in book) == campaign.assignments.count()

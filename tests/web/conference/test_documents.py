@@ -151,3 +151,27 @@ def test_page_shows_time_venue_and_programme(client, coordinator, conference):
     programme = response.context["programme"]
     assert programme[0][0] == "14 giờ 00 phút"
     assert any(who == "Sở Nội vụ" and item.startswith("Tham luận") for _, item, who in programme)
+
+
+def test_programme_follows_the_campaigns_reassignments(client, coordinator, conference):
+    """The programme's "mất X điểm" is the campaign's (as its page shows it), not the
+    framework's: after BDT's only item moves to STP, STP carries its points and BDT none."""
+    from chiso import vi
+    from chiso.parindex.export import agency_name
+    from chiso.web.accounts.models import Agency
+    from chiso.web.campaigns.assignments import assignment_update
+
+    campaign = conference.campaign
+    moved = campaign.assignments.get(lead_agency__code="BDT")
+    stp = sum(a.lost for a in campaign.assignments.filter(lead_agency__code="STP"))
+    assignment_update(
+        acting_user=coordinator,
+        assignment=moved,
+        lead_agency=Agency.objects.get(code="STP"),
+        supporting_agencies=[],
+    )
+    client.force_login(coordinator)
+    response = client.get(reverse("conference_detail", args=[campaign.pk]))
+    talks = {who: item for _, item, who in response.context["programme"] if "Tham luận" in item}
+    assert f"mất {vi.format_points(float(stp + moved.lost))} điểm" in talks[agency_name("STP")]
+    assert "mất" not in talks[agency_name("BDT")]

@@ -94,7 +94,11 @@ def test_edit_keeps_tasks_and_their_done_marks(client, coordinator, conference):
     assert "Đại diện lãnh đạo Hội đồng nhân dân tỉnh" not in texts
     assert conference.tasks.get(position=0).done
     updated = AuditEvent.objects.get(event="conference.updated")
-    assert updated.old == {"venue_name": "Hội trường HĐND - UBND tỉnh"}
+    assert updated.old.keys() == {"venue_name", "participants"}
+    assert updated.old["venue_name"] == "Hội trường HĐND - UBND tỉnh"
+    # The replaced participants are kept in the log, the dropped one included.
+    old_texts = [p["text"] for p in updated.old["participants"]]
+    assert len(old_texts) == 6 and "Đại diện lãnh đạo Hội đồng nhân dân tỉnh" in old_texts
     assert updated.new["venue_name"] == "Nhà văn hóa tỉnh"
 
 

@@ -134,3 +134,56 @@ def test_a_file_over_one_megabyte_is_refused(client, coordinator, campaign):
     assert response.status_code == 400
     assert "quá lớn (tối đa 1 MB)" in response.content.decode()
     assert not Conference.objects.exists()
+
+
+def test_reimport_logs_the_tasks_and_participants_it_replaced(coordinator, conference, bdt_task):
+    """Re-importing resets every done mark: the log keeps what was there and who did what."""
+    from chiso.web.conference.services import conference_import, task_set_done
+
+    task_set_done(acting_user=coordinator, task=bdt_task, done=True)
+    bdt_task.refresh_from_db()
+    participants = [p.text for p in conference.participants.all()]
+    conference_import(
+        acting_user=coordinator,
+        campaign=conference.campaign,
+        data=CORRECTED.read_bytes(),
+        name=CORRECTED.name,
+    )
+    first, again = AuditEvent.objects.filter(event="conference.imported").order_by("pk")
+    assert first.old is None  # a new conference replaced nothing
+    tasks = again.old["tasks"]
+    assert [t["label"] for t in tasks] == ["a", "b", "c", "d", bdt_task.label]
+    assert tasks[-1] == {
+        "label": bdt_task.label,
+        "owner": "Bưu điện tỉnh",
+        "text": "chuẩn bị phương án chuyển phát tài liệu",
+        "done": True,
+        "done_by": coordinator.username,
+        "done_at": bdt_task.done_at.isoformat(),
+    }
+    assert not any(t["done"] for t in tasks[:-1])
+    assert [p["text"] for p in again.old["participants"]] == participants
+    assert conference.tasks.count() == 4 and not conference.tasks.filter(done=True).exists()
+
+
+def test_a_simultaneous_creation_asks_to_retry(monkeypatch, client, coordinator, campaign):
+    """Two first imports at once: both found no conference, the one-to-one refuses the second
+    insert. The campaign lock queues them in practice; should a rival still get in first, the
+    loser reads a message, not a server error."""
+    real = Conference.full_clean
+
+    def rival_inserts_first(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        if self.pk is None:
+            fields = Conference._meta.concrete_fields
+            Conference(**{f.attname: getattr(self, f.attname) for f in fields}).save()
+
+    monkeypatch.setattr(Conference, "full_clean", rival_inserts_first)
+    client.force_login(coordinator)
+    response = _upload(client, campaign, CORRECTED.read_bytes(), CORRECTED.name)
+    assert response.status_code == 400
+    assert (
+        "Có người khác vừa tạo hội nghị của đợt này cùng lúc; hãy thử lại."
+        in response.content.decode()
+    )
+    assert not AuditEvent.objects.filter(event__startswith="conference.").exists()

@@ -72,7 +72,7 @@ def test_demo_until_a_score_sheet_is_imported(
     assert "Nguồn: bang-diem-sua.csv do dieuphoi nhập lúc " in html
     assert "Nguồn: ket-qua-cac-tinh-2025.csv do dieuphoi nhập lúc " in html
     assert "cây tiêu chí chi tiết là minh họa" in html
-    assert html.count("<svg") >= 4
+    assert html.count('<img src="/ket-qua/2025/bieu-do/') == 4
 
 
 def test_reactivating_the_old_sheet_brings_its_total_back(
@@ -133,11 +133,11 @@ def _ledger_rows(client) -> int:
 def test_analysis_for_is_the_selector_other_pages_can_use(coordinator, improved_sheet, upload):
     demo = selectors.analysis_for(province="Lạng Sơn", year=2025)
     assert demo.provenance.sheet_illustrative
-    assert selectors.analysis_inputs(province="Lạng Sơn", year=2025) == {}
+    assert selectors.source_inputs(selectors.par_source(province="Lạng Sơn", year=2025)) == {}
     dataset = _import(coordinator, Kind.SHEET, improved_sheet, upload)
     imported = selectors.analysis_for(province="Lạng Sơn", year=2025)
     assert imported.percent > demo.percent
-    assert selectors.analysis_inputs(province="lạng sơn", year=2025) == {
+    assert selectors.source_inputs(selectors.par_source(province="lạng sơn", year=2025)) == {
         "sheet": selectors.storage.path_of(dataset)
     }
     # Cached: the same object until the active files change.

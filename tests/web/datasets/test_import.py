@@ -354,3 +354,47 @@ def test_reactivating_a_dataset_whose_file_is_gone_is_refused(client, coordinato
     older.refresh_from_db()
     assert not older.active
     assert "Không còn tệp" in response.content.decode()
+
+
+# --- two imports at once ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rival_import(monkeypatch):
+    """Another coordinator's import of the same kind, province and year commits between this
+    import's checks and its insert: the race ``select_for_update`` cannot prevent when there is
+    no active row yet to lock."""
+    real = Dataset.full_clean
+
+    def full_clean_then_rival_commits(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        if self.pk is None:
+            Dataset.objects.create(
+                kind=self.kind,
+                province=self.province,
+                year=self.year,
+                standard=self.standard,
+                original_name="cung-luc.csv",
+                stored_path="f" * 32 + ".csv",
+                rows=1,
+                sha256="0" * 64,
+                uploaded_by=self.uploaded_by,
+                active=True,
+            )
+
+    monkeypatch.setattr(Dataset, "full_clean", full_clean_then_rival_commits)
+
+
+def test_a_simultaneous_import_asks_to_retry_and_leaves_no_file(
+    client, coordinator, demo_files, data_dir, rival_import
+):
+    client.force_login(coordinator)
+    _, files_before = snapshot(data_dir)
+    response = post(client, Kind.SHEET, demo_files / "bang-diem-lang-son-2025.csv")
+    assert response.status_code == 200  # the page again, not a server error
+    assert (
+        "Có người khác vừa nhập hoặc dùng lại bảng điểm chi tiết của tỉnh năm 2025 cùng lúc; "
+        "hãy thử lại." in response.content.decode()
+    )
+    assert snapshot(data_dir)[1] == files_before
+    assert not AuditEvent.objects.filter(event="dataset.imported").exists()

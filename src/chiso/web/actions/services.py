@@ -18,7 +18,7 @@ from chiso.web.accounts.permissions import (
 )
 from chiso.web.actions.models import Action, ActionEvidence
 from chiso.web.audit.services import record
-from chiso.web.campaigns.models import Contribution, Solution
+from chiso.web.campaigns.models import Campaign, Contribution, Solution
 
 TITLE_MAX = Action._meta.get_field("title").max_length
 
@@ -98,6 +98,20 @@ def actions_from_contribution(*, acting_user: User, contribution: Contribution) 
 
 
 @transaction.atomic
+def actions_from_campaign(*, acting_user: User, campaign: Campaign) -> list[Action]:
+    """:func:`actions_from_contribution` for every accepted contribution of ``campaign``, in one
+    transaction: a refusal half-way leaves no half of the campaign's actions behind."""
+    require_coordinator(acting_user)
+    # Two coordinators clicking at once queue on the campaign, not on its contributions in turn.
+    Campaign.objects.select_for_update().get(pk=campaign.pk)
+    accepted = campaign.contributions.filter(state=Contribution.State.ACCEPTED).order_by("pk")
+    created: list[Action] = []
+    for contribution in accepted:
+        created += actions_from_contribution(acting_user=acting_user, contribution=contribution)
+    return created
+
+
+@transaction.atomic
 def action_update(
     *,
     acting_user: User,
@@ -150,13 +164,18 @@ def evidence_path(evidence: ActionEvidence) -> Path:
     return files.path_for(f"actions/{evidence.action_id}", evidence.stored_name)
 
 
-def _lock_open_action(acting_user: User, action: Action, verb: str) -> Action:
-    """Permission first, then the action locked and checked to still take evidence."""
+def _check_evidence(acting_user: User, action: Action, verb: str) -> None:
     if not can_change_evidence(acting_user, action):
         raise PermissionDenied("Chỉ cơ quan thực hiện hoặc Sở Nội vụ được thêm, gỡ minh chứng.")
-    action = Action.objects.select_for_update().get(pk=action.pk)
     if not action.accepts_evidence:
         raise ValidationError(f"Hành động «{action.title}» đã hủy: không {verb} minh chứng được.")
+
+
+def _lock_open_action(acting_user: User, action: Action, verb: str) -> Action:
+    """Permission first, then the action locked and checked to still take evidence."""
+    _check_evidence(acting_user, action, verb)
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    _check_evidence(acting_user, action, verb)
     return action
 
 
@@ -171,17 +190,18 @@ def _audit_fields(evidence: ActionEvidence) -> dict:
     }
 
 
-@transaction.atomic
 def evidence_add(
     *, acting_user: User, action: Action, uploaded_file, note: str = ""
 ) -> ActionEvidence:
     """Attach an evidence file (PDF, DOCX, XLSX, PNG or JPEG, checked by content) to an action.
 
-    The file is written first; if the row or its audit entry then fails, the file is deleted,
-    and if the write fails nothing reaches the database.
+    Permission first, then the file is checked and written outside any transaction (10 MB must
+    not hold the database's write lock); the body of :func:`files.stored` is this service's one
+    transaction, and if it fails or does not commit, the file is deleted.
     """
-    action = _lock_open_action(acting_user, action, "thêm")
+    _check_evidence(acting_user, action, "thêm")
     with files.stored(uploaded_file, subdir=f"actions/{action.pk}", kinds=EVIDENCE_KINDS) as stored:
+        action = _lock_open_action(acting_user, action, "thêm")
         evidence = ActionEvidence(
             action=action,
             original_name=stored.original_name,

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -30,9 +29,7 @@ from chiso.web.actions.forms import (
     EvidenceForm,
 )
 from chiso.web.actions.models import Action
-from chiso.web.campaigns.models import Contribution
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from chiso.web.http import download, show_errors
 
 
 def action_list(request, pk: int):
@@ -65,7 +62,6 @@ def action_list(request, pk: int):
             "rows": rows,
             "overdue": sum(1 for a in actions if a.overdue),
             "projection": selectors.projection(campaign),
-            "evidence_form": EvidenceForm(),
             "evidence_kinds": files.kinds_label(services.EVIDENCE_KINDS),
             "max_upload_mb": settings.CHISO_MAX_UPLOAD_MB,
         },
@@ -76,21 +72,15 @@ def action_list(request, pk: int):
 def action_create(request, pk: int):
     """The coordinator's button: actions from every accepted contribution of the campaign."""
     campaign = access_campaign(request.user, pk, for_change=True)
-    created = 0
     try:
-        for contribution in campaign.contributions.filter(state=Contribution.State.ACCEPTED):
-            created += len(
-                services.actions_from_contribution(
-                    acting_user=request.user, contribution=contribution
-                )
-            )
+        created = services.actions_from_campaign(acting_user=request.user, campaign=campaign)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    if created:
-        messages.success(request, f"Đã tạo {created} hành động khắc phục.")
+        show_errors(request, exc)  # nothing was created: one transaction for the campaign
     else:
-        messages.info(request, "Không có hành động mới (chưa có tham luận được tiếp nhận mới).")
+        if created:
+            messages.success(request, f"Đã tạo {len(created)} hành động khắc phục.")
+        else:
+            messages.info(request, "Không có hành động mới (chưa có tham luận được tiếp nhận mới).")
     return redirect("action_list", pk=pk)
 
 
@@ -104,8 +94,7 @@ def action_update(request, pk: int):
     try:
         services.action_update(acting_user=request.user, action=action, **form.cleaned_data)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_errors(request, exc)
     else:
         messages.success(request, f"Đã cập nhật hành động «{action.title}».")
     return redirect("action_list", pk=action.campaign_id)
@@ -115,9 +104,7 @@ def action_export(request, pk: int):
     campaign = access_campaign(request.user, pk, for_change=False)
     actions = selectors.actions_for_user(user=request.user, campaign=campaign)
     content = actions_xlsx(actions, title=f"Hành động khắc phục — {campaign.title}")
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="hanh-dong-{campaign.year}.xlsx"'
-    return response
+    return download(content, f"hanh-dong-{campaign.year}.xlsx")
 
 
 def _back_to(action: Action):
@@ -141,8 +128,7 @@ def evidence_add(request, pk: int):
             note=form.cleaned_data["note"],
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_errors(request, exc)
     else:
         messages.success(request, f"Đã thêm minh chứng '{evidence.original_name}'.")
     return _back_to(action)
@@ -164,8 +150,7 @@ def evidence_remove(request, pk: int, evidence_pk: int):
     try:
         services.evidence_remove(acting_user=request.user, evidence=evidence)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_errors(request, exc)
     else:
         messages.success(request, f"Đã gỡ minh chứng '{evidence.original_name}'.")
     return _back_to(evidence.action)
@@ -218,6 +203,4 @@ def action_overview_export(request):
     if filters["agency"]:
         title += f" — {filters['agency'].name}"
     content = actions_xlsx(overview.actions, title=title, with_campaign=True)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="hanh-dong.xlsx"'
-    return response
+    return download(content, "hanh-dong.xlsx")

@@ -169,14 +169,6 @@ class ItemResponse(models.Model):
         """Chủ trì (True) or phối hợp (False)."""
         return self.assignment.lead_agency_id == self.contribution.agency_id
 
-    @property
-    def solutions(self) -> str:
-        """The solutions' texts, one per line (read-only; the rows are :class:`Solution`).
-
-        Kept for readers written when solutions were one text field (remediation actions).
-        """
-        return "\n".join(s.text for s in self.solution_rows.all())
-
 
 class Solution(models.Model):
     """One solution an agency commits to for next year: what, by whom, by when, for how much.

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -109,6 +109,18 @@ def contribution_lost_total(*, contribution: Contribution) -> Decimal:
         total=Sum("assignment__lost")
     )["total"]
     return total or Decimal(0)
+
+
+def lost_by_agency(*, campaign: Campaign) -> dict[str, float]:
+    """Points lost per lead (chủ trì) agency code, as the campaign assigns them now: after a
+    reassignment this differs from the framework's lead agencies."""
+    rows = (
+        campaign.assignments.filter(lead_agency__isnull=False)
+        .order_by()
+        .values("lead_agency__code")
+        .annotate(total=Sum("lost"))
+    )
+    return {row["lead_agency__code"]: float(row["total"]) for row in rows}
 
 
 def contribution_versions(*, contribution: Contribution) -> QuerySet[ContributionVersion]:
@@ -216,12 +228,11 @@ def _book_source(contribution: Contribution) -> _BookSource:
     returned), or its current draft when it was never submitted.
 
     Items are those currently assigned to the agency; an item moved in after the last version
-    (a reassignment while it was returned) is taken from the current rows.
+    (a reassignment while it was returned) is taken from the current rows. ``contribution``
+    comes from :func:`_book_rows`, its items and latest version prefetched.
     """
-    responses = list(
-        contribution.items.select_related("assignment").prefetch_related("solution_rows")
-    )
-    version = contribution.versions.order_by("-number").first()
+    responses = list(contribution.items.all())
+    version = contribution.latest_versions[0] if contribution.latest_versions else None
     if version is None:
         return _BookSource(
             items={r.assignment.code: _live_values(r) for r in responses},
@@ -240,6 +251,33 @@ def _book_source(contribution: Contribution) -> _BookSource:
     )
 
 
+def _book_rows(campaign: Campaign) -> list[Contribution]:
+    """The campaign's contributions with what the book reads of each, in a fixed number of
+    queries whatever the number of agencies: items, their solutions, the latest version."""
+    latest = (
+        ContributionVersion.objects.filter(contribution=OuterRef("contribution"))
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    return list(
+        campaign.contributions.select_related("agency")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=ItemResponse.objects.select_related("assignment").prefetch_related(
+                    "solution_rows"
+                ),
+            ),
+            Prefetch(
+                "versions",
+                queryset=ContributionVersion.objects.filter(pk=Subquery(latest)),
+                to_attr="latest_versions",
+            ),
+        )
+        .order_by("agency__pk")
+    )
+
+
 def _texts(values: dict) -> dict:
     return {
         **{name: values.get(name, "") for name in TEXT_FIELDS},
@@ -255,7 +293,7 @@ def book_contributions(*, campaign: Campaign) -> list[AgencyContribution]:
     current assignments. ``campaign`` must come from ``access_campaign``, and the caller must
     keep the book from agency members.
     """
-    contributions = list(campaign.contributions.select_related("agency").order_by("agency__pk"))
+    contributions = _book_rows(campaign)
     sources = {c.agency_id: _book_source(c) for c in contributions}
     items: dict[int, list[ItemAnswer]] = {c.agency_id: [] for c in contributions}
     supported: dict[int, list[str]] = {c.agency_id: [] for c in contributions}

@@ -458,30 +458,24 @@ def contribution_accept(*, acting_user: User, contribution: Contribution) -> Con
 # -- attachments ------------------------------------------------------------------------------
 
 
-def upload_dir() -> Path:
-    """Root of stored attachments, outside the web root (``CHISO_UPLOAD_DIR``)."""
-    return files.upload_root()
-
-
 def attachment_path(attachment: Attachment) -> Path:
     """Where ``attachment`` lives on disk: ``<upload dir>/<contribution id>/<stored name>``."""
     return files.path_for(str(attachment.contribution_id), attachment.stored_name)
 
 
-safe_display_name = files.safe_display_name
-
-
-@transaction.atomic
 def attachment_add(*, acting_user: User, contribution: Contribution, uploaded_file) -> Attachment:
     """Attach a PDF, DOCX or XLSX to a draft or returned contribution.
 
     The type is decided by the file's content, not its name; the size is capped by
-    ``CHISO_MAX_UPLOAD_MB``. The file is stored under a random name, never the user's, and
-    deleted again if the row or its audit entry cannot be saved (see :mod:`chiso.web.files`).
+    ``CHISO_MAX_UPLOAD_MB``. Permission and state are checked before a byte is written, and
+    again under the lock; the file is written outside the transaction, stored under a random
+    name, never the user's, and deleted again if the row, its audit entry or the commit fails
+    (the body of :func:`files.stored` is this service's one transaction).
     """
-    contribution = _lock(contribution)
     _check_writable(acting_user, contribution, "đính kèm tệp vào")
     with files.stored(uploaded_file, subdir=str(contribution.pk), kinds=files.DOCUMENTS) as stored:
+        contribution = _lock(contribution)
+        _check_writable(acting_user, contribution, "đính kèm tệp vào")
         attachment = Attachment(
             contribution=contribution,
             original_name=stored.original_name,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from chiso.documents.contributions import contribution_book
 from chiso.documents.nd30 import build_docx
+from chiso.web import files
 from chiso.web.accounts.permissions import (
     access_assignment,
     access_assignments,
@@ -31,11 +31,7 @@ from chiso.web.campaigns.forms import (
     ReviewForm,
 )
 from chiso.web.campaigns.models import Attachment, Campaign, Contribution
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
+from chiso.web.http import download, is_htmx, show_errors
 
 
 def campaign_list(request):
@@ -50,7 +46,7 @@ def campaign_create(request):
         try:
             campaign = services.campaign_open(acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(request, exc)
+            show_errors(request, exc)
         else:
             messages.success(request, f"Đã mở đợt với {campaign.assignments.count()} nội dung.")
             return redirect("campaign_detail", pk=campaign.pk)
@@ -71,9 +67,6 @@ def campaign_detail(request, pk: int):
     )
 
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
 def campaign_book(request, pk: int):
     """The consolidated book (sổ tổng hợp tham luận) as DOCX, for the Sở Nội vụ and leaders.
 
@@ -91,9 +84,7 @@ def campaign_book(request, pk: int):
         issued=timezone.localdate(),
         illustrative=selectors.campaign_is_illustrative(campaign=campaign),
     )
-    response = HttpResponse(build_docx(document), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="so-tham-luan-{campaign.year}.docx"'
-    return response
+    return download(build_docx(document), f"so-tham-luan-{campaign.year}.docx")
 
 
 @require_POST
@@ -102,7 +93,7 @@ def campaign_close(request, pk: int):
     try:
         services.campaign_close(acting_user=request.user, campaign=campaign)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(request, "Đã đóng đợt tham luận.")
     return redirect("campaign_detail", pk=pk)
@@ -115,7 +106,7 @@ def campaign_remind(request, pk: int):
     try:
         count = reminders.reminder_send(acting_user=request.user, campaign=campaign)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
     else:
         if count:
             messages.success(request, f"Đã gửi thư nhắc nhở tới {count} cơ quan.")
@@ -153,7 +144,7 @@ def contribution_detail(request, pk: int):
                 )
                 messages.success(request, "Đã lưu bản nháp.")
         except ValidationError as exc:
-            _errors(request, exc)
+            show_errors(request, exc)
         else:
             return redirect("contribution_detail", pk=pk)
     editable = (
@@ -205,7 +196,7 @@ def contribution_review(request, pk: int):
             )
             messages.success(request, f"Đã trả lại tham luận cho {contribution.agency}.")
     except ValidationError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
         return redirect("contribution_detail", pk=pk)
     return redirect("campaign_detail", pk=contribution.campaign_id)
 
@@ -286,7 +277,7 @@ def assignment_edit(request, pk: int, assignment_pk: int):
         except ValidationError as exc:
             error = " ".join(exc.messages)
     done = f"Đã lưu phân công mục {assignment.code}."
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         row = selectors.campaign_assignments(campaign=assignment.campaign).get(pk=assignment.pk)
         context = _assignment_context(request, assignment.campaign)
         context |= {"a": row, "row_error": error, "row_saved": "" if error else done}
@@ -313,32 +304,20 @@ def attachment_add(request, pk: int):
             uploaded_file=form.cleaned_data["file"],
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(request, f"Đã đính kèm tệp '{attachment.original_name}'.")
     return redirect("contribution_detail", pk=pk)
-
-
-ATTACHMENT_TYPES = {
-    Attachment.Kind.PDF: "application/pdf",
-    Attachment.Kind.DOCX: DOCX,
-    Attachment.Kind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def attachment_download(request, pk: int, attachment_pk: int):
     """Stream an attachment to whoever may read the contribution (404 for another agency)."""
     contribution = access_contribution(request.user, pk, for_change=False)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, contribution=contribution)
-    try:
-        handle = open(services.attachment_path(attachment), "rb")  # noqa: SIM115 (FileResponse closes)
-    except FileNotFoundError:
-        raise Http404("Không tìm thấy tệp đính kèm.") from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return files.download_response(
+        services.attachment_path(attachment),
         filename=attachment.original_name,
-        content_type=ATTACHMENT_TYPES[attachment.content_type],
+        kind=attachment.content_type,
     )
 
 
@@ -349,7 +328,7 @@ def attachment_remove(request, pk: int, attachment_pk: int):
     try:
         services.attachment_remove(acting_user=request.user, attachment=attachment)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(request, f"Đã gỡ tệp '{attachment.original_name}'.")
     return redirect("contribution_detail", pk=pk)

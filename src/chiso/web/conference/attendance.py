@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -21,8 +20,7 @@ from chiso.web.conference import documents, selectors, services
 from chiso.web.conference.export import attendees_xlsx
 from chiso.web.conference.forms import AttendeeForm, CheckInForm
 from chiso.web.conference.models import Conference
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from chiso.web.http import download, is_htmx, show_errors
 
 
 def _readable(request, pk: int) -> Conference:
@@ -63,8 +61,7 @@ def attendee_add(request, pk: int):
                 acting_user=request.user, conference=conference, values=form.values()
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            show_errors(request, exc)
         else:
             messages.success(request, "Đã thêm đại biểu.")
     else:
@@ -100,8 +97,7 @@ def attendee_edit(request, attendee_pk: int):
                 acting_user=request.user, attendee=attendee, values=form.values()
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            show_errors(request, exc)
         else:
             messages.success(request, "Đã cập nhật đại biểu.")
             return redirect("attendee_list", pk=attendee.conference.campaign_id)
@@ -136,7 +132,7 @@ def attendee_check_in(request, attendee_pk: int):
         acting_user=request.user, attendee=attendee, attended=form.cleaned_data.get("attended")
     )
     conference = attendee.conference
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         return render(
             request,
             "conference/_attendee_row.html",
@@ -171,6 +167,4 @@ def attendee_export(request, pk: int):
         selectors.attendees(conference=conference),
         title=f"Danh sách đại biểu — {conference.title}",
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="dai-bieu.xlsx"'
-    return response
+    return download(content, "dai-bieu.xlsx")

@@ -65,7 +65,8 @@ def _analysis(campaign: Campaign) -> Analysis:
 
 
 def setting(conference: Conference) -> papers.Conference:
-    """The core's programme settings: time, venue, chair, the chosen presenting agencies."""
+    """The core's programme settings: time, venue, chair, the chosen presenting agencies, and
+    each agency's points lost as the campaign assigns them (the campaign page's figures)."""
     venue = conference.venue_name
     if conference.venue_address:
         venue = f"{venue} ({conference.venue_address})"
@@ -76,6 +77,7 @@ def setting(conference: Conference) -> papers.Conference:
         chair=conference.chair,
         minutes_each=conference.minutes_each,
         agencies=codes,
+        lost=campaign_selectors.lost_by_agency(campaign=conference.campaign),
     )
 
 

@@ -22,6 +22,7 @@ from chiso.web.audit.services import record
 from chiso.web.campaigns.models import Campaign
 from chiso.web.conference import events
 from chiso.web.conference.models import Attendee, Conference, ConferenceTask, ParticipantGroup
+from chiso.web.races import retry_on_collision
 
 MAX_YAML_BYTES = 1_000_000
 
@@ -60,6 +61,27 @@ def _plain(values: dict) -> dict:
     return out
 
 
+def current_conference(campaign: Campaign) -> Conference | None:
+    """The campaign's conference, if it has one yet."""
+    return Conference.objects.filter(campaign=campaign).first()
+
+
+def _participant_values(row: ParticipantGroup) -> dict:
+    return {"text": row.text, "role": row.role, "note": row.note, "end": row.end}
+
+
+def _task_state(row: ConferenceTask) -> dict:
+    """What an import's replacement of the tasks loses: the task and whether it was done."""
+    return {
+        "label": row.label,
+        "owner": row.owner,
+        "text": row.text,
+        "done": row.done,
+        "done_by": row.done_by.get_username() if row.done_by else None,
+        "done_at": row.done_at.isoformat() if row.done_at else None,
+    }
+
+
 def _replace_participants(conference: Conference, participants: Sequence[Participant]) -> None:
     conference.participants.all().delete()
     for position, p in enumerate(participants):
@@ -96,21 +118,35 @@ def _store(
     audit_event: str | None = None,
     extra: dict | None = None,
 ) -> Conference:
-    """Create or update the campaign's conference from ``event``; ``None`` keeps a value."""
-    conference = Conference.objects.select_for_update().filter(campaign=campaign).first()
+    """Create or update the campaign's conference from ``event``; ``None`` keeps a value (a new
+    conference without ``presenting`` takes the campaign's agencies).
+
+    An update's audit row keeps, in ``old``, the changed fields, the participants it replaced
+    and, when ``tasks`` replaces them, the old tasks with who marked them done and when.
+    """
+    # The campaign exists, its conference may not: lock the campaign first, so two first saves
+    # queue here and the second finds the first's conference instead of inserting another.
+    Campaign.objects.select_for_update().get(pk=campaign.pk)
+    conference = current_conference(campaign)
     created = conference is None
     fields = events.event_fields(event)
     settings = {"chair_title": chair_title, "chair_name": chair_name, "minutes_each": minutes_each}
     fields.update({key: value for key, value in settings.items() if value is not None})
+    before: dict = {}
+    replaced: dict = {}  # what the participants and tasks were before being replaced
     if created:
         conference = Conference(campaign=campaign, created_by=acting_user)
-        before = {}
+        presenting = default_presenting(campaign) if presenting is None else presenting
     else:
         before = {key: getattr(conference, key) for key in fields}
+        replaced["participants"] = [_participant_values(p) for p in conference.participants.all()]
+        if tasks is not None:
+            replaced["tasks"] = [_task_state(t) for t in conference.tasks.all()]
     for key, value in fields.items():
         setattr(conference, key, value)
     conference.full_clean()
-    conference.save()
+    with retry_on_collision("tạo hội nghị của đợt này"):
+        conference.save()
     if presenting is not None:
         conference.presenting_agencies.set(presenting)
     _replace_participants(conference, event.participants)
@@ -121,7 +157,7 @@ def _store(
         actor=acting_user,
         event=audit_event or ("conference.created" if created else "conference.updated"),
         obj=conference,
-        old=_plain({k: before[k] for k in changed}) if before else None,
+        old=None if created else {**_plain({k: before[k] for k in changed}), **replaced},
         new=_plain(
             {
                 **changed,
@@ -191,12 +227,11 @@ def conference_import(
     require_coordinator(acting_user)
     event = load_event_text(_decode(data, name), origin=name)
     tasks = tasks_from(event.tasks)
-    exists = Conference.objects.filter(campaign=campaign).exists()
     return _store(
         acting_user=acting_user,
         campaign=campaign,
         event=event,
-        presenting=None if exists else default_presenting(campaign),
+        presenting=None,
         chair_title=events.chair_of(event),
         chair_name=None,
         minutes_each=None,

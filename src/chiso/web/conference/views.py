@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,18 +37,7 @@ from chiso.web.conference.forms import (
     participants_of,
 )
 from chiso.web.conference.models import Conference, ConferenceTask
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF = "application/pdf"
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
+from chiso.web.http import download, is_htmx, show_errors
 
 
 def conference_list(request):
@@ -141,7 +130,7 @@ def conference_edit(request, pk: int):
                 tasks=None if conference else services.tasks_from(event.tasks),
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            show_errors(request, exc)
         else:
             messages.success(request, "Đã lưu hội nghị." if conference else "Đã tạo hội nghị.")
             return redirect("conference_detail", pk=pk)
@@ -185,12 +174,6 @@ def conference_import(request, pk: int):
 # --- documents ----------------------------------------------------------------------------------
 
 
-def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _unavailable(request, message: str, *, back: str, docx_url: str | None = None):
     """503 with the core's Vietnamese reason (LibreOffice missing, conversion failed …)."""
     return render(
@@ -208,8 +191,8 @@ def _send(
     try:
         document = build()
         if as_pdf:
-            return _download(documents.pdf(document), PDF, f"{name}.pdf")
-        return _download(documents.docx(document), DOCX, f"{name}.docx")
+            return download(documents.pdf(document), f"{name}.pdf")
+        return download(documents.docx(document), f"{name}.docx")
     except ChisoError as exc:
         return _unavailable(request, exc.message, back=back, docx_url=docx_url if as_pdf else None)
 
@@ -274,7 +257,7 @@ def task_create(request, pk: int):
                 acting_user=request.user, conference=conference, task=form.values()
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            show_errors(request, exc)
         else:
             messages.success(request, f"Đã thêm nhiệm vụ {task.label}).")
     else:
@@ -293,7 +276,7 @@ def task_edit(request, task_pk: int):
         try:
             services.task_update(acting_user=request.user, task=task, values=form.values())
         except ValidationError as exc:
-            _errors(request, exc)
+            show_errors(request, exc)
         else:
             messages.success(request, f"Đã cập nhật nhiệm vụ {task.label}).")
             return redirect("conference_detail", pk=task.conference.campaign_id)
@@ -316,7 +299,7 @@ def task_toggle(request, task_pk: int):
     form.is_valid()
     done = form.cleaned_data.get("done", False)
     task = services.task_set_done(acting_user=request.user, task=task, done=done)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "conference/_task_row.html", {"row": _task_row(request.user, task)})
     messages.success(request, f"Nhiệm vụ {task.label}): {'đã xong' if task.done else 'chưa xong'}.")
     return redirect("conference_detail", pk=task.conference.campaign_id)

@@ -36,10 +36,6 @@ class ImportForm(forms.Form):
         self.fields["questionnaire"].initial = "tinh-xa-2025"
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
 
-    @property
-    def for_responses(self) -> bool:
-        return self.kind == Kind.RESPONSES
-
     def clean(self):
         data = super().clean()
         if data.get("kind") == Kind.RESPONSES and not data.get("questionnaire"):

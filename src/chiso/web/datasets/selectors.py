@@ -97,14 +97,6 @@ def par_source(*, province: str, year: int) -> ParSource:
     )
 
 
-def analysis_inputs(*, province: str, year: int) -> dict[str, Path]:
-    """Keyword arguments for the core's ``analyse_province``: the active score sheet (and results
-    table) as ``sheet=``/``results=``, or nothing (the demo). For callers that need options of
-    their own, such as a what-if."""
-    source = par_source(province=province, year=year)
-    return source_inputs(source)
-
-
 def source_inputs(source: ParSource) -> dict[str, Path]:
     """``analyse_province`` keyword arguments for the files of ``source`` (nothing: the demo)."""
     if source.sheet is None:

@@ -24,11 +24,13 @@ from django.db import transaction
 from chiso import units
 from chiso.errors import ChisoError, ValidationFailed
 from chiso.tabular import MAX_BYTES
+from chiso.web import files
 from chiso.web.accounts.models import User
 from chiso.web.accounts.permissions import require_coordinator
 from chiso.web.audit.services import record
 from chiso.web.datasets import storage
 from chiso.web.datasets.models import Dataset
+from chiso.web.races import retry_on_collision
 
 Kind = Dataset.Kind
 SUFFIXES = (".csv", ".xlsx")
@@ -78,7 +80,7 @@ def dataset_import(
     require_coordinator(acting_user)
     if kind not in Kind.values:
         raise ValidationError("Loại dữ liệu không hợp lệ.")
-    display = storage.display_name(getattr(uploaded_file, "name", ""))
+    display = files.safe_display_name(getattr(uploaded_file, "name", ""), default="tep-du-lieu")
     suffix = _check_upload(uploaded_file, display)
     name = province_name(province, year)
     standard = _standard(kind, year, questionnaire)
@@ -88,7 +90,7 @@ def dataset_import(
     incoming = folder / f".{stem}{suffix}"  # hidden work names in the same folder
     staging = folder / f".{stem}"
     try:
-        sha256 = storage.save_upload(uploaded_file, incoming)
+        _, sha256 = files.write(uploaded_file, incoming)
         placed = _validate_and_place(
             kind,
             incoming,
@@ -210,7 +212,11 @@ def _shown(exc: ValidationFailed, hidden: str, shown: str) -> ValidationFailed:
     return ValidationFailed(exc.message.replace(hidden, shown), problems)
 
 
-@transaction.atomic
+def _collision(kind: str, year: int) -> str:
+    return f"nhập hoặc dùng lại {Kind(kind).label.lower()} năm {year}"
+
+
+@transaction.atomic(durable=True)  # committed when it returns: the caller may then keep the file
 def _register(
     *,
     acting_user: User,
@@ -241,8 +247,12 @@ def _register(
         uploaded_by=acting_user,
         active=True,
     )
-    dataset.full_clean()
-    dataset.save()
+    # The first import of a (kind, province, year) has no active row to lock: two at once both
+    # insert, and one_active_dataset refuses the second. The database decides, not full_clean,
+    # so that either way the loser reads the same message.
+    dataset.full_clean(validate_constraints=False)
+    with retry_on_collision(_collision(kind, year)):
+        dataset.save()
     record(
         actor=acting_user,
         event="dataset.imported",
@@ -280,7 +290,8 @@ def dataset_activate(*, acting_user: User, dataset: Dataset) -> Dataset:
     )
     Dataset.objects.filter(pk__in=[d.pk for d in current]).update(active=False)
     dataset.active = True
-    dataset.save(update_fields=["active"])
+    with retry_on_collision(_collision(dataset.kind, dataset.year)):
+        dataset.save(update_fields=["active"])
     record(
         actor=acting_user,
         event="dataset.activated",

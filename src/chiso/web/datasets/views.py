@@ -27,6 +27,7 @@ from chiso.web.accounts.permissions import (
 from chiso.web.datasets import selectors, services
 from chiso.web.datasets.forms import ImportForm
 from chiso.web.datasets.models import Dataset
+from chiso.web.http import is_htmx, show_errors
 
 PROBLEMS_SHOWN = 1000  # a file wrong on every row would make a page no browser wants to draw
 
@@ -57,10 +58,6 @@ def _failure(exc: ValidationFailed) -> Failure:
         problems=[_problem_row(p) for p in exc.problems[:PROBLEMS_SHOWN]],
         more=vi.format_number(hidden, 0) if hidden > 0 else "",
     )
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _render_page(request, *, bound: ImportForm | None = None, failure: Failure | None = None):
@@ -128,12 +125,12 @@ def dataset_import(request):
             failure = Failure(summary=" ".join(exc.messages))
         else:
             messages.success(request, _success_message(dataset))
-            if _is_htmx(request):
+            if is_htmx(request):
                 response = HttpResponse()
                 response["HX-Redirect"] = reverse("dataset_list")
                 return response
             return redirect("dataset_list")
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "datasets/_import_result.html", {"form": form, "failure": failure})
     return _render_page(request, bound=form, failure=failure)
 
@@ -144,8 +141,7 @@ def dataset_activate(request, pk: int):
     try:
         services.dataset_activate(acting_user=request.user, dataset=dataset)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_errors(request, exc)
     else:
         messages.success(
             request,
