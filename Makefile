@@ -7,7 +7,7 @@ LINTED := src tests $(wildcard benchmarks) $(wildcard scripts)
 # Playwright drives Debian's /usr/bin/chromium; it must never download a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo serve test lint format clean screenshots
+.PHONY: demo serve test test-postgres lint format clean screenshots audit load-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,20 @@ test: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/pytest -q
+
+## test-postgres: the web test suite on PostgreSQL (Debian's package, installed and started by
+## scripts/postgres.sh when missing; needs root or sudo)
+test-postgres: $(STAMP)
+	bash scripts/postgres.sh test
+
+## audit: known vulnerabilities in the installed (pinned) dependencies, with pip-audit
+audit: $(STAMP)
+	$(BIN)/python scripts/audit.py $(AUDIT_FLAGS)
+
+## load-test: the deadline rush (60 clerks + 5 coordinators, 10 min) against gunicorn on
+## 127.0.0.1, checked against the database afterwards; LOAD_ARGS=--quick for 2 min (docs/load-test.md)
+load-test: $(STAMP)
+	$(BIN)/python benchmarks/load/run.py $(LOAD_ARGS)
 
 ## screenshots: docs/img/web-*.png from a throwaway demo database (needs /usr/bin/chromium)
 screenshots: $(STAMP)

@@ -142,7 +142,15 @@ urlpatterns = [
     path("ket-qua/", dashboard.results_latest, name="results_latest"),
     path("ket-qua/<int:year>/", dashboard.results, name="results"),
     path("ket-qua/<int:year>/diem-bi-tru.xlsx", dashboard.results_export, name="results_export"),
+    path(
+        "ket-qua/<int:year>/bieu-do/<slug:name>.svg", dashboard.results_chart, name="results_chart"
+    ),
     path("ket-qua/<int:year>/sipas/", dashboard.survey, name="survey"),
+    path(
+        "ket-qua/<int:year>/sipas/bieu-do/<slug:name>.svg",
+        dashboard.survey_chart,
+        name="survey_chart",
+    ),
     path("ket-qua/<int:year>/sipas.xlsx", dashboard.survey_export, name="survey_export"),
     path("du-lieu/", datasets.dataset_list, name="dataset_list"),
     path("du-lieu/nhap/", datasets.dataset_import, name="dataset_import"),

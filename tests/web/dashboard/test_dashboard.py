@@ -1,5 +1,6 @@
 """The province results dashboard: access, headline, ledger filter and sort, XLSX, 404."""
 
+import re
 from io import BytesIO
 
 import pytest
@@ -38,7 +39,7 @@ def test_every_role_sees_the_headline(client, request, role):
     assert "88,12%" in html
     assert "23/34" in html
     assert "Số liệu minh họa" in html
-    assert html.count("<svg") >= 4
+    assert html.count('<img src="/ket-qua/2025/bieu-do/') == 4
     assert len(response.context["rows"]) == 55
     assert 'href="/ket-qua/"' in html
 
@@ -76,3 +77,27 @@ def test_unknown_year_is_404(client, leader):
     client.force_login(leader)
     assert client.get("/ket-qua/1999/").status_code == 404
     assert client.get(reverse("results_export", args=[1999])).status_code == 404
+
+
+def test_charts_are_svg_files_behind_the_login(client, leader):
+    """The page shows each chart with <img> (inline SVG carries styles the CSP blocks)."""
+    client.force_login(leader)
+    html_page = client.get(URL).content.decode()
+    urls = re.findall(r'<img src="(/ket-qua/2025/bieu-do/[^"]+)" alt="([^"]+)"', html_page)
+    assert len(urls) == 4
+    assert all(alt for _, alt in urls)
+    for url, _ in urls:
+        response = client.get(url.replace("&amp;", "&"))
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("image/svg+xml")
+        assert response.content.lstrip().startswith(b"<svg")
+        assert "'unsafe-inline'" in response["Content-Security-Policy"]
+        assert "script-src" not in response["Content-Security-Policy"]
+    client.logout()
+    assert client.get(urls[0][0]).status_code == 302
+
+
+def test_unknown_chart_is_404(client, leader):
+    client.force_login(leader)
+    assert client.get("/ket-qua/2025/bieu-do/khong-co.svg").status_code == 404
+    assert client.get("/ket-qua/1999/bieu-do/linh-vuc.svg").status_code == 404

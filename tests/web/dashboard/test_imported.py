@@ -72,7 +72,7 @@ def test_demo_until_a_score_sheet_is_imported(
     assert "Nguồn: bang-diem-sua.csv do dieuphoi nhập lúc " in html
     assert "Nguồn: ket-qua-cac-tinh-2025.csv do dieuphoi nhập lúc " in html
     assert "cây tiêu chí chi tiết là minh họa" in html
-    assert html.count("<svg") >= 4
+    assert html.count('<img src="/ket-qua/2025/bieu-do/') == 4
 
 
 def test_reactivating_the_old_sheet_brings_its_total_back(

@@ -217,8 +217,10 @@ def access_conference(user, campaign_id: int, *, for_change: bool) -> Conference
     from chiso.web.conference.models import Conference
 
     user = _signed_in(user)
+    # campaign__pk, not campaign_id: Django answers "none" for a key past 64 bits (a hand-typed
+    # address) on the related key, where SQLite raises OverflowError on the column.
     conference = (
-        Conference.objects.select_related("campaign").filter(campaign_id=campaign_id).first()
+        Conference.objects.select_related("campaign").filter(campaign__pk=campaign_id).first()
     )
     if conference is None or (user.is_agency_member and not _member_involved(user, conference)):
         raise Http404("Không có hội nghị này.")

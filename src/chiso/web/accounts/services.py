@@ -97,3 +97,34 @@ def demo_users_create(*, acting_user: User | None) -> list[DemoAccount]:
         )
         created.append(DemoAccount(username, Role(role).label, agency.name if agency else ""))
     return created
+
+
+@transaction.atomic
+def lockout_record(*, username: str, ip_address: str | None) -> bool:
+    """Audit a login lockout (django-axes) of an existing account, once per lockout period.
+
+    Attempts refused during the lockout signal again; recording each would let an attacker flood
+    the audit log, so one row per account per cool-off is kept. Unknown user names are not
+    recorded: the audit log is about accounts, and axes keeps every attempt in its own table.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from chiso.web.audit.models import AuditEvent
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return False
+    cool_off = getattr(settings, "AXES_COOLOFF_TIME", None) or timedelta(minutes=15)
+    recent = AuditEvent.objects.filter(
+        event="account.locked_out",
+        object_type=user._meta.label_lower,
+        object_id=str(user.pk),
+        created__gte=timezone.now() - cool_off,
+    )
+    if recent.exists():
+        return False
+    record(actor=None, event="account.locked_out", obj=user, new={"ip": ip_address})
+    return True

@@ -4,10 +4,12 @@ file never changes, so neither does what is computed from it."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.http import Http404
@@ -69,20 +71,44 @@ def latest_year(province: str) -> int:
     return max([LATEST_YEAR, *years])
 
 
-def chart_svgs(analysis: Analysis, source: ParSource) -> dict[str, str]:
-    """The four dashboard charts as inline SVG (rendering is slow, the result never changes)."""
+@dataclass(frozen=True)
+class ChartImage:
+    """A chart as a standalone SVG file, shown with ``<img>``.
+
+    Inline SVG would put matplotlib's ``<style>`` element and ``style=`` attributes into the page,
+    which the Content-Security-Policy (``style-src 'self'``) blocks; an image is its own document,
+    outside the page's policy, and cannot run scripts. ``version`` changes with the content, so
+    the image URL can be cached.
+    """
+
+    title: str
+    svg: str
+    version: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        digest = hashlib.sha256(self.svg.encode()).hexdigest()[:12]
+        object.__setattr__(self, "version", digest)
+
+
+# URL slug (Vietnamese, no diacritics) → template key → the core's chart function.
+PAR_CHARTS = (
+    ("linh-vuc", "fields", charts.field_scores),
+    ("dien-bien", "trend", charts.trend),
+    ("co-quan", "agencies", charts.lost_by_agency),
+    ("so-sanh", "peers", charts.peers),
+)
+
+
+def chart_svgs(analysis: Analysis, source: ParSource) -> dict[str, ChartImage]:
+    """The four dashboard charts by URL slug (rendering is slow, the result never changes)."""
     illustrative = analysis.provenance.illustrative
 
-    def draw() -> dict[str, str]:
-        return {
-            name: chart(analysis, illustrative=illustrative).svg()
-            for name, chart in (
-                ("fields", charts.field_scores),
-                ("trend", charts.trend),
-                ("agencies", charts.lost_by_agency),
-                ("peers", charts.peers),
-            )
-        }
+    def draw() -> dict[str, ChartImage]:
+        images = {}
+        for slug, _key, build in PAR_CHARTS:
+            chart = build(analysis, illustrative=illustrative)
+            images[slug] = ChartImage(chart.title, chart.svg())
+        return images
 
     return _charts.get(("par", analysis.province, analysis.year, source.key), draw)
 

@@ -17,7 +17,7 @@ from chiso.documents.report import SurveyPart
 from chiso.sipas import reading
 from chiso.sipas.estimate import OVERALL, Estimate
 from chiso.sipas.export import FLAG_NAMES_VI
-from chiso.web.dashboard.selectors import Memo
+from chiso.web.dashboard.selectors import ChartImage, Memo
 from chiso.web.datasets.selectors import SurveySource
 
 SORTS = ("cao", "thap", "ten")  # estimate high → low (tiers), low → high, unit name
@@ -123,22 +123,28 @@ def unit_rows(part: SurveyPart, *, sort: str = "cao") -> list[UnitRow]:
     return rows
 
 
-def chart_svgs(part: SurveyPart, source: SurveySource) -> dict[str, str]:
-    """The elements chart and the units-in-tiers chart of the core, as inline SVG."""
+# URL slug → template key.
+SURVEY_CHARTS = (("yeu-to", "elements"), ("don-vi", "units"))
 
-    def draw() -> dict[str, str]:
+
+def chart_svgs(part: SurveyPart, source: SurveySource) -> dict[str, ChartImage]:
+    """The elements chart and the units-in-tiers chart of the core, by URL slug."""
+
+    def draw() -> dict[str, ChartImage]:
         estimates = list(part.estimates)
+        elements = charts.sipas_elements(
+            estimates, part.questionnaire, illustrative=part.illustrative
+        )
+        units = charts.sipas_units(
+            estimates,
+            root(part),
+            part.names,
+            questionnaire=part.questionnaire,
+            illustrative=part.illustrative,
+        )
         return {
-            "elements": charts.sipas_elements(
-                estimates, part.questionnaire, illustrative=part.illustrative
-            ).svg(),
-            "units": charts.sipas_units(
-                estimates,
-                root(part),
-                part.names,
-                questionnaire=part.questionnaire,
-                illustrative=part.illustrative,
-            ).svg(),
+            "yeu-to": ChartImage(elements.title, elements.svg()),
+            "don-vi": ChartImage(units.title, units.svg()),
         }
 
     return _charts.get(("sipas", source.year, source.key), draw)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from csp.decorators import csp
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
+from django.urls import reverse
 
 from chiso import vi
 from chiso.parindex.export import agency_name
@@ -13,8 +14,7 @@ from chiso.web.accounts.permissions import require_signed_in
 from chiso.web.dashboard import selectors, sipas
 from chiso.web.dashboard.export import ledger_xlsx
 from chiso.web.datasets import selectors as datasets
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from chiso.web.http import download
 
 
 def _province() -> str:
@@ -28,9 +28,31 @@ def _filters(request) -> tuple[str, str | None]:
     return sort, request.GET.get("co_quan") or None
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def _chart_links(images: dict, keys, url_name: str, year: int) -> dict[str, dict[str, str]]:
+    """Template key → the chart's image URL (with its content version) and its title (alt text)."""
+    return {
+        key: {
+            "url": f"{reverse(url_name, args=[year, slug])}?v={images[slug].version}",
+            "title": images[slug].title,
+        }
+        for slug, key in keys
+    }
+
+
+# The chart is our own matplotlib output: its <style> element and style attributes are all it
+# needs, never a script. This policy applies when the SVG is opened on its own in a tab.
+_SVG_POLICY = {
+    "default-src": ["'none'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["data:"],
+    "frame-ancestors": ["'none'"],
+}
+
+
+def _svg(image: selectors.ChartImage) -> HttpResponse:
+    response = HttpResponse(image.svg, content_type="image/svg+xml; charset=utf-8")
+    # The page links each chart with ?v=<content hash>: a new dataset is a new URL.
+    response["Cache-Control"] = "private, max-age=86400"
     return response
 
 
@@ -79,8 +101,9 @@ def results(request, year: int):
             "framework_illustrative": not source.demo and not provenance.framework_official,
             "warnings": analysis.warnings,
             "has_survey": datasets.survey_source(province=_province(), year=year) is not None,
-            # The SVG comes from our own chart code (matplotlib), never from user input.
-            "charts": {name: mark_safe(svg) for name, svg in svgs.items()},
+            "charts": _chart_links(
+                svgs, [(slug, key) for slug, key, _ in selectors.PAR_CHARTS], "results_chart", year
+            ),
             "rows": rows,
             "agencies": agencies,
             "sort": sort,
@@ -97,7 +120,7 @@ def results_export(request, year: int):
         selectors.ledger_rows(analysis, sort=sort, agency=agency),
         title=f"Điểm bị trừ — {analysis.province}, năm {year}",
     )
-    return _xlsx(content, f"diem-bi-tru-{year}.xlsx")
+    return download(content, f"diem-bi-tru-{year}.xlsx")
 
 
 def _survey(year: int):
@@ -131,10 +154,31 @@ def survey(request, year: int):
             "units": sipas.unit_rows(part, sort=sort),
             "has_changes": bool(part.changes),
             "sort": sort,
-            # The SVG comes from the core's chart code (matplotlib), never from user input.
-            "charts": {name: mark_safe(svg) for name, svg in svgs.items()},
+            "charts": _chart_links(svgs, sipas.SURVEY_CHARTS, "survey_chart", year),
         },
     )
+
+
+@csp(_SVG_POLICY)
+def results_chart(request, year: int, name: str):
+    """One chart of the results page as an SVG file (the page shows it with ``<img>``)."""
+    require_signed_in(request.user)
+    analysis, source = selectors.results(province=_province(), year=year)
+    image = selectors.chart_svgs(analysis, source).get(name)
+    if image is None:
+        raise Http404("Không có biểu đồ này.")
+    return _svg(image)
+
+
+@csp(_SVG_POLICY)
+def survey_chart(request, year: int, name: str):
+    """One chart of the SIPAS page as an SVG file."""
+    require_signed_in(request.user)
+    source, part = _survey(year)
+    image = sipas.chart_svgs(part, source).get(name)
+    if image is None:
+        raise Http404("Không có biểu đồ này.")
+    return _svg(image)
 
 
 def survey_export(request, year: int):
@@ -146,4 +190,4 @@ def survey_export(request, year: int):
         "source": part.source,
         "illustrative": source.demo or part.illustrative,
     }
-    return _xlsx(sipas.workbook(part, meta=meta), f"khao-sat-hai-long-{year}.xlsx")
+    return download(sipas.workbook(part, meta=meta), f"khao-sat-hai-long-{year}.xlsx")
