@@ -842,5 +842,70 @@ def serve(
     call_command("runserver", f"{host}:{port}", use_reloader=False)
 
 
+def _web_configured() -> None:
+    """Django set up from the environment (CHISO_DATA_DIR, DATABASE_URL …), or exit 2."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from chiso.web import bootstrap
+
+    try:
+        bootstrap.configure()
+    except ImproperlyConfigured as exc:
+        err.print(f"[bold red]Lỗi cấu hình:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def backup(
+    file: Annotated[
+        Path, typer.Argument(help="Tệp sao lưu sẽ tạo, ví dụ chiso-2026-05-27.tar.gz.")
+    ],
+) -> None:
+    """Sao lưu cơ sở dữ liệu và mọi tệp (đính kèm, minh chứng, dữ liệu đã nhập) vào một tệp
+    .tar.gz kèm bản kê mã SHA-256; chạy được khi máy chủ đang phục vụ."""
+    _web_configured()
+    from chiso.web import backup as backups
+
+    try:
+        manifest = backups.backup(file)
+    except (ChisoError, OSError) as exc:
+        err.print(f"[bold red]Lỗi:[/] {getattr(exc, 'message', exc)}", highlight=False)
+        raise typer.Exit(2) from None
+    out.print(
+        f"Đã sao lưu vào {file}: {len(manifest.tables)} bảng, {manifest.rows} dòng, "
+        f"{manifest.stored_files} tệp.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for name in manifest.missing:
+        err.print(f"Cảnh báo: tệp {name} bị xóa trong lúc sao lưu.", highlight=False)
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="Tệp do chiso backup tạo.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Thay dữ liệu hiện có (mặc định: từ chối ghi đè).")
+    ] = False,
+) -> None:
+    """Khôi phục từ tệp sao lưu: kiểm tra mã SHA-256 của mọi tệp trước, không ghi đè dữ liệu
+    đang có nếu thiếu --force, thay cơ sở dữ liệu và thư mục tệp một lần rồi cập nhật cấu trúc
+    (migrate). Dừng máy chủ trước khi khôi phục."""
+    _web_configured()
+    from chiso.web import backup as backups
+
+    try:
+        manifest = backups.restore(file, force=force)
+    except (ChisoError, OSError) as exc:
+        err.print(f"[bold red]Lỗi:[/] {getattr(exc, 'message', exc)}", highlight=False)
+        raise typer.Exit(2) from None
+    out.print(
+        f"Đã khôi phục từ {file} (tạo lúc {manifest.created_at}): {len(manifest.tables)} bảng, "
+        f"{manifest.rows} dòng, {manifest.stored_files} tệp.",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 def main() -> None:
     app()

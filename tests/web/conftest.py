@@ -157,3 +157,78 @@ def _form_data(contribution, action: str, note: str = "") -> dict[str, str]:
             f"{prefix}-1-expected_points": "",
         }
     return data
+
+
+# -- a real installation in other processes (tests/web/test_backup.py, test_crash.py) -----------
+
+FAULTKIT = os.path.join(os.path.dirname(__file__), "faultkit.py")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """``site(name)``: the environment of a fresh installation for servers, ``chiso`` commands
+    and ``faultkit.py`` run as separate processes: its own CHISO_DATA_DIR and, when the suite
+    runs on PostgreSQL, its own database beside the test database (dropped after the module)."""
+    import secrets
+    import urllib.parse
+
+    from django.conf import settings as django_settings
+
+    database = django_settings.DATABASES["default"]
+    postgres = database["ENGINE"].endswith("postgresql")
+    created = []
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CHISO_", "DATABASE_URL", "DJANGO_"))
+    }
+
+    def make(name: str) -> dict[str, str]:
+        env = base | {
+            "DJANGO_SETTINGS_MODULE": "chiso.web.settings",
+            "CHISO_DATA_DIR": str(tmp_path_factory.mktemp(name) / "data"),
+        }
+        if postgres:
+            import psycopg
+
+            db = f"chiso_{name.replace('-', '_')}_{secrets.token_hex(4)}"
+            with psycopg.connect(_dsn(database, "postgres"), autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{db}"')
+            created.append(db)
+            env["DATABASE_URL"] = _dsn(database, db)
+        return env
+
+    def _dsn(db: dict, name: str) -> str:
+        user = urllib.parse.quote(db["USER"], safe="")
+        password = urllib.parse.quote(db["PASSWORD"], safe="")
+        host, port = db["HOST"] or "localhost", db["PORT"] or 5432
+        return f"postgres://{user}:{password}@{host}:{port}/{name}"
+
+    yield make
+    if created:
+        import psycopg
+
+        with psycopg.connect(_dsn(database, "postgres"), autocommit=True) as conn:
+            for db in created:
+                conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def faultkit():
+    """``faultkit(env, command, *args)``: run tests/web/faultkit.py, return its JSON."""
+    import json
+    import subprocess
+    import sys
+
+    def run(env: dict[str, str], command: str, *args: str):
+        result = subprocess.run(
+            [sys.executable, FAULTKIT, command, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    return run

@@ -21,7 +21,8 @@ def configure() -> None:
 
 
 def prepare() -> list[DemoAccount]:
-    """Migrate, load agencies when the table is empty, create the missing demo users.
+    """Migrate, clean up what a crash left behind (:mod:`chiso.web.cleanup`), load agencies when
+    the table is empty, create the missing demo users.
 
     Demo users are never created with ``CHISO_ENV=production``. Returns the demo accounts that
     exist, for printing.
@@ -33,9 +34,12 @@ def prepare() -> list[DemoAccount]:
     from chiso.web.accounts.selectors import demo_accounts
     from chiso.web.accounts.services import agencies_load, demo_users_create
 
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # The SQLite file, uploads and imports live there (with PostgreSQL: uploads and imports).
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
+    from chiso.web.cleanup import stale_files_remove
+
+    stale_files_remove()  # what a crash left behind (uploads and imports not committed)
     if not Agency.objects.exists():
         agencies_load(acting_user=None)
     if settings.PRODUCTION:

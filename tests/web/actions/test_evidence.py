@@ -358,8 +358,9 @@ def test_download_streams_the_file_with_safe_headers(client, member, leader, coo
         disposition = response["Content-Disposition"]
         assert disposition.startswith("attachment;")
         assert "filename*=utf-8''Bi%C3%AAn%20b%E1%BA%A3n" in disposition
+        # Reading the stream closes the file; response.close() would also fire
+        # request_finished, which closes the test's database connection (PostgreSQL).
         assert b"".join(response.streaming_content) == PDF
-        response.close()
 
 
 def test_download_of_a_file_missing_on_disk_is_404(client, member, action):
@@ -397,7 +398,9 @@ def test_leader_downloads_but_cannot_add_or_remove(client, member, leader, actio
     client.force_login(leader)
     response = client.get(download)
     assert response.status_code == 200
-    response.close()
+    # Reading the stream closes the file; response.close() would also fire request_finished,
+    # which closes the test's database connection (PostgreSQL).
+    assert b"".join(response.streaming_content) == PDF
     assert client.post(add, {"file": _upload()}).status_code == 403
     assert client.post(remove).status_code == 403
     assert ActionEvidence.objects.count() == 1

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from chiso import vi
 from chiso.errors import ChisoError
-from chiso.web import files
+from chiso.web import faults, files
 from chiso.web.accounts.models import Agency, User
 from chiso.web.accounts.permissions import can_write_contribution, require_coordinator
 from chiso.web.audit.services import record
@@ -384,6 +384,7 @@ def contribution_submit(
     contribution.state = State.SUBMITTED
     contribution.full_clean()
     contribution.save()
+    faults.point("submit.state_saved")
 
     version = ContributionVersion(
         contribution=contribution,
@@ -395,6 +396,7 @@ def contribution_submit(
     )
     version.full_clean()
     version.save()
+    faults.point("submit.version_saved")
     record(
         actor=acting_user,
         event="contribution.submitted",
@@ -402,6 +404,7 @@ def contribution_submit(
         old={"state": old_state},
         new={"state": State.SUBMITTED, "version": version.number, "late": late},
     )
+    faults.point_after_commit("submit.committed")
     return version
 
 
@@ -487,6 +490,7 @@ def attachment_add(*, acting_user: User, contribution: Contribution, uploaded_fi
         )
         attachment.full_clean()
         attachment.save()
+        faults.point("attachment.row_saved")
         record(
             actor=acting_user,
             event="contribution.attachment_added",

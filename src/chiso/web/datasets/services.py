@@ -24,7 +24,7 @@ from django.db import transaction
 from chiso import units
 from chiso.errors import ChisoError, ValidationFailed
 from chiso.tabular import MAX_BYTES
-from chiso.web import files
+from chiso.web import faults, files
 from chiso.web.accounts.models import User
 from chiso.web.accounts.permissions import require_coordinator
 from chiso.web.audit.services import record
@@ -91,6 +91,7 @@ def dataset_import(
     staging = folder / f".{stem}"
     try:
         _, sha256 = files.write(uploaded_file, incoming)
+        faults.point("import.received")
         placed = _validate_and_place(
             kind,
             incoming,
@@ -110,6 +111,7 @@ def dataset_import(
         storage.remove(incoming)
         storage.remove(staging)
     final = folder / placed.stored_path.split("/")[0]
+    faults.point("import.placed")
     try:
         return _register(
             acting_user=acting_user,
@@ -253,6 +255,7 @@ def _register(
     dataset.full_clean(validate_constraints=False)
     with retry_on_collision(_collision(kind, year)):
         dataset.save()
+    faults.point("import.row_saved")
     record(
         actor=acting_user,
         event="dataset.imported",
@@ -268,6 +271,7 @@ def _register(
             "sha256": sha256,
         },
     )
+    faults.point_after_commit("import.committed")
     return dataset
 
 
