@@ -36,3 +36,28 @@ def test_csv_output_is_the_documented_wide_format(tmp_path):
     header = path.read_text(encoding="utf-8").splitlines()[0].replace('"', "").split(",")
     assert header[:5] == ["respondent_id", "unit", "stratum", "psu", "weight"]
     assert header[5 : 5 + len(q.items)] == list(q.items)
+
+
+def test_two_writers_of_the_same_file_at_once(tmp_path):
+    """Web workers generating the demo survey at the same moment: each writes a temporary file of
+    its own, so both finish and the file is whole (one shared temporary name made the second
+    writer fail, or rename a file the first was still writing)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    q = embedded("sipas-2024")
+    spec = synth.SynthSpec(respondents=4000, seed=5, units=synth.default_units(q, 4))
+    path = tmp_path / "demo.parquet"
+    both_writing = threading.Barrier(2, timeout=30)
+    first_chunk: set[int] = set()
+
+    def progress(done: int, total: int) -> None:
+        if threading.get_ident() not in first_chunk:
+            first_chunk.add(threading.get_ident())
+            both_writing.wait()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda _: synth.write(q, spec, path, progress), range(2)))
+    assert results == [path, path]
+    assert pq.read_table(path).equals(pq.read_table(synth.write(q, spec, tmp_path / "one.parquet")))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.parquet", "one.parquet"]

@@ -38,7 +38,11 @@ def unit_names(source: str | Path, by: str, questionnaire: Questionnaire) -> dic
             return names
     if by == "unit":
         path = str(source).replace("'", "''")
-        rows = duckdb.sql(f"SELECT DISTINCT unit, unit_name FROM read_parquet('{path}')").fetchall()
+        # A connection of its own: duckdb's module-level default connection is shared by every
+        # thread, and two threaded web requests querying through it at once fail.
+        with duckdb.connect() as con:
+            query = f"SELECT DISTINCT unit, unit_name FROM read_parquet('{path}')"
+            rows = con.sql(query).fetchall()
         names |= {str(u): str(n) for u, n in rows}
     return names
 

@@ -10,6 +10,8 @@ tests and the benchmark. Large samples are written in chunks, so 10 million rows
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,13 +132,30 @@ def write(
     progress: Progress | None = None,
 ) -> Path:
     """Write the documented wide format: ``.parquet`` (streamed) or ``.csv``/``.xlsx``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A temporary name of its own: web workers may generate the same demo file at the same moment.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        _write(questionnaire, spec, path, tmp, progress)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(path)
+    return path
+
+
+def _write(
+    questionnaire: Questionnaire,
+    spec: SynthSpec,
+    path: Path,
+    tmp: Path,
+    progress: Progress | None,
+) -> None:
     import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
     writer = None
     done = 0
     chunks = []
@@ -167,8 +186,6 @@ def write(
         writer.close()
     if path.suffix == ".xlsx":
         _write_xlsx(pa.concat_tables(chunks).drop(["unit_name"]), tmp)
-    tmp.replace(path)
-    return path
 
 
 def _arrow(chunk: dict[str, np.ndarray], questionnaire: Questionnaire) -> object:
