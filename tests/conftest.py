@@ -1,6 +1,9 @@
 """Shared test settings."""
 
+import importlib.util
 import os
+import sys
+from pathlib import Path
 
 from hypothesis import settings
 
@@ -12,3 +15,10 @@ os.environ.setdefault("COLUMNS", "200")
 settings.register_profile("default", deadline=None, print_blob=True)
 settings.register_profile("thorough", deadline=None, print_blob=True, max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# Hostile inputs for the *_fuzz tests (tests/hostile.py). Test files are imported by path, not as
+# a package, so the helper module is registered under a name they can import: `import hostile`.
+_spec = importlib.util.spec_from_file_location("hostile", Path(__file__).with_name("hostile.py"))
+hostile = importlib.util.module_from_spec(_spec)
+sys.modules["hostile"] = hostile
+_spec.loader.exec_module(hostile)

@@ -12,16 +12,19 @@ import csv
 import io
 import math
 import unicodedata
-import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chiso import vi
+from chiso import vi, zipcheck
 from chiso.errors import Problem, ValidationFailed
 
 MAX_BYTES = 20 * 1024 * 1024  # a provincial results table is kilobytes; refuse absurd inputs early
+# Excel's own grid. A sheet can *declare* the whole grid (or a CSV be millions of blank lines) in
+# a few bytes; reading stops at these limits instead of building billions of empty cells.
+MAX_ROWS = 1_048_576
+MAX_CELLS = 10_000_000  # cells kept (a Python object each); a province's survey has ~1 million
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,18 @@ def read_table(
 
 def _read_csv(path: Path) -> list[list[Any]]:
     raw = path.read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(raw):
+        raise ValidationFailed(
+            f"Tệp {path.name} không phải văn bản UTF-8.",
+            [
+                Problem(
+                    "Tệp được lưu bằng bảng mã UTF-16 (Excel: 'Unicode Text'). Hãy lưu lại dạng "
+                    "'CSV UTF-8 (Comma delimited)'.",
+                    file=path.name,
+                    code="encoding",
+                )
+            ],
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -154,48 +169,125 @@ def _read_csv(path: Path) -> list[list[Any]]:
         delimiter = max(",;\t", key=sample.partition("\n")[0].count)
     # newline="": rows may end in \r\n, \n or \r alone (Excel for Mac), as the csv module expects.
     reader = csv.reader(io.StringIO(text, newline=""), dialect, delimiter=delimiter)
+    grid = []
     try:
-        return [list(r) for r in reader]
+        for row in reader:
+            if len(grid) >= MAX_ROWS:
+                raise _too_big(path.name, None, f"nhiều hơn {vi.format_number(MAX_ROWS, 0)} dòng")
+            grid.append(row)
     except csv.Error as exc:  # e.g. an unclosed quote swallowing the rest of the file
+        if "field larger than field limit" in str(exc):
+            limit = vi.format_number(csv.field_size_limit(), 0)
+            why = f"Có ô dài hơn {limit} ký tự, có thể do dấu ngoặc kép chưa đóng."
+        else:
+            why = f"Cấu trúc CSV không hợp lệ, có thể do dấu ngoặc kép chưa đóng ({exc})."
         raise ValidationFailed(
             f"Tệp {path.name} không đọc được như bảng CSV.",
-            [
-                Problem(
-                    f"Cấu trúc CSV không hợp lệ, có thể do dấu ngoặc kép chưa đóng ({exc}).",
-                    file=path.name,
-                    row=reader.line_num,
-                    code="invalid_csv",
-                )
-            ],
+            [Problem(why, file=path.name, row=reader.line_num, code="invalid_csv")],
         ) from exc
+    return grid
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without its byte-order mark: a quarter or more NUL bytes, nearly all on the same
+    side of each two-byte unit (the zero half of ASCII letters); binary files scatter them."""
+    even, odd = raw[0::2].count(0), raw[1::2].count(0)
+    return (even + odd) * 4 >= len(raw) > 0 and max(even, odd) >= 0.9 * (even + odd)
+
+
+def _too_big(file: str, sheet: str | None, what: str) -> ValidationFailed:
+    return ValidationFailed(
+        f"Tệp {file} quá lớn để nhập.",
+        [
+            Problem(
+                f"Bảng có {what}; hãy xóa các dòng, cột thừa hoặc tách tệp.",
+                file=file,
+                sheet=sheet,
+                code="too_large",
+            )
+        ],
+    )
+
+
+def _broken_xlsx(path: Path, why: str, sheet: str | None = None) -> ValidationFailed:
+    return ValidationFailed(
+        f"Không mở được tệp Excel {path.name}.",
+        [Problem(why, file=path.name, sheet=sheet, code="broken_xlsx")],
+    )
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
+    """The sheet's cells; any damaged or hostile workbook becomes a ValidationFailed.
+
+    The archive is judged before openpyxl opens it (zip bombs, :mod:`chiso.zipcheck`). openpyxl
+    then meets damaged parts with whatever its parsers raise (KeyError, IndexError, XML
+    ParseError, zlib.error …); for a clerk they all mean one thing, so all are caught here.
+    """
     import openpyxl
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    members = zipcheck.members(path)
+    if members is None:
+        raise _broken_xlsx(path, "Tệp hỏng hoặc không phải .xlsx (BadZipFile).")
+    if zipcheck.inflates_too_much(members):
         raise ValidationFailed(
             f"Không mở được tệp Excel {path.name}.",
-            [Problem(f"Tệp hỏng hoặc không phải .xlsx ({type(exc).__name__}).", file=path.name)],
-        ) from exc
+            [Problem(zipcheck.refusal_message(path.name), file=path.name, code="zip_bomb")],
+        )
     try:
-        if sheet is not None and sheet not in workbook.sheetnames:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl's parsers raise anything on a damaged part (see above)
+        raise _broken_xlsx(path, f"Tệp hỏng hoặc không phải .xlsx ({type(exc).__name__}).") from exc
+    try:
+        names = [ws.title for ws in workbook.worksheets]  # chart sheets hold no cells
+        if sheet is not None and sheet not in names:
             raise ValidationFailed(
                 f"Tệp {path.name} không có trang tính {sheet!r}.",
                 [
                     Problem(
-                        "Các trang tính có: " + ", ".join(workbook.sheetnames),
+                        "Các trang tính có: " + (", ".join(names) or "(không có)"),
                         file=path.name,
                         sheet=sheet,
                     )
                 ],
             )
-        ws = workbook[sheet] if sheet else workbook.worksheets[0]
-        return ws.title, [list(r) for r in ws.iter_rows(values_only=True)]
+        if not names:
+            raise _broken_xlsx(path, "Tệp không có trang tính nào chứa bảng.")
+        ws = workbook[sheet or names[0]]
+        try:
+            return ws.title, _sheet_rows(path.name, ws)
+        except ValidationFailed:
+            raise
+        except Exception as exc:  # a damaged sheet part, met while streaming its rows
+            why = f"Trang tính bị hỏng, không đọc được ({type(exc).__name__})."
+            raise _broken_xlsx(path, why, ws.title) from exc
     finally:
         workbook.close()
+
+
+def _sheet_rows(file: str, ws: Any) -> list[list[Any]]:
+    """Rows as stored, not padded to the size the sheet declares: a few bytes can declare the
+    whole 1 048 576 × 16 384 grid. Each row keeps its cells up to the last one with a value, and
+    at least one per header (as a sheet read whole would give); empty rows cost nothing."""
+    ws.reset_dimensions()
+    grid: list[list[Any]] = []
+    cells = width = 0
+    blank: list[Any] = []  # shared by every empty row: a gap of a million rows costs nothing
+    for values in ws.iter_rows(values_only=True):
+        if len(grid) >= MAX_ROWS:
+            raise _too_big(file, ws.title, f"nhiều hơn {vi.format_number(MAX_ROWS, 0)} dòng")
+        if not values or values.count(None) == len(values):  # counted in C
+            grid.append(blank)
+            continue
+        cells += max(len(values), width)
+        if cells > MAX_CELLS:
+            raise _too_big(file, ws.title, f"nhiều hơn {vi.format_number(MAX_CELLS, 0)} ô")
+        row = list(values)
+        while row[-1] is None:
+            row.pop()
+        width = width or len(row)  # the header's: every row gets a cell under each header
+        row.extend([None] * (width - len(row)))
+        grid.append(row)
+    return grid
 
 
 def _to_table(
@@ -245,7 +337,13 @@ def _to_table(
     if problems:
         raise ValidationFailed(f"Tiêu đề cột của tệp {file} không hợp lệ.", problems)
     rows = []
+    kept = 0
     for number, values in enumerate(grid[1:], start=2):
+        if not values:  # a blank line, or a gap between stored rows of a sheet
+            continue
+        kept += len(headers)
+        if kept > MAX_CELLS:  # a wide header over many rows: a Cell object for each pair
+            raise _too_big(file, sheet, f"nhiều hơn {vi.format_number(MAX_CELLS, 0)} ô")
         cells = {}
         for header, value in zip(headers, values, strict=False):
             if header is not None:

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, TypeVar
 
 from babel.numbers import format_decimal
@@ -35,6 +35,20 @@ _TONE_RANK = {mark: rank for rank, mark in enumerate(_TONES, start=1)}
 def nfc(text: str) -> str:
     """Unicode NFC: the one form chiso stores, so equal-looking names compare equal."""
     return unicodedata.normalize("NFC", text)
+
+
+# C0 controls but tab, line feed and carriage return, and the two non-characters: XML 1.0 cannot
+# hold them, so neither can a DOCX or an XLSX (lxml and openpyxl refuse the whole file).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without the invisible control characters no document format can hold.
+
+    Text pasted from other programs may carry them (Word's vertical tab, a stray escape); a
+    document or workbook made from it must still be written.
+    """
+    return _NOT_XML.sub("", text)
 
 
 def _old_to_new_tones() -> dict[str, str]:
@@ -75,6 +89,10 @@ def strip_diacritics(text: str) -> str:
 # --- numbers ------------------------------------------------------------------------------------
 
 
+# A float has up to 309 digits before the point; Decimal's default context (28) refuses 1e30.
+_DIGITS = 340
+
+
 def _round_half_up(value: float, decimals: int) -> Decimal:
     """Round as Excel and the ministry's sheets do (half away from zero), not Babel's half-even.
 
@@ -84,14 +102,16 @@ def _round_half_up(value: float, decimals: int) -> Decimal:
         raise ValueError("decimals phải >= 0")
     if not math.isfinite(value):
         raise ValueError(f"{value!r} không phải là số hữu hạn")
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    with localcontext(prec=_DIGITS):
+        rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return rounded if rounded else abs(rounded)  # never print "-0"
 
 
 def format_number(value: float, decimals: int = 2) -> str:
     """1234567.891 -> "1.234.567,89": dot thousands, comma decimals, fixed places (Babel, "vi")."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(_round_half_up(value, decimals), format=pattern, locale=_LOCALE)
+    with localcontext(prec=_DIGITS):  # Babel quantizes again
+        return format_decimal(_round_half_up(value, decimals), format=pattern, locale=_LOCALE)
 
 
 def format_percent(value: float, decimals: int = 2) -> str:
@@ -101,7 +121,8 @@ def format_percent(value: float, decimals: int = 2) -> str:
 
 def format_points(value: float) -> str:
     """Score points: 13.0 -> "13", 10.5 -> "10,5", 12.75 -> "12,75" (at most 2 decimals)."""
-    return format_decimal(_round_half_up(value, 2), format="#,##0.##", locale=_LOCALE)
+    with localcontext(prec=_DIGITS):  # Babel quantizes again
+        return format_decimal(_round_half_up(value, 2), format="#,##0.##", locale=_LOCALE)
 
 
 _NUMBER_RE = re.compile(r"[+\-\u2212]?(\d+(?:[.,]\d+)*)")

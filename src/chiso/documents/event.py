@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from chiso import vi
 from chiso.documents.model import IssueDate, Issuer, Number, Signature
 from chiso.errors import Problem, ValidationFailed
 from chiso.frameworks.yaml_lines import parse_document, read_document_text
@@ -280,6 +281,9 @@ class _Builder:
             self.err(f"'{path}' phải là chữ (đang là {value!r}).", path)
             return None
         cleaned = _clean(value)
+        if vi.strip_controls(cleaned) != cleaned:  # "\0" or "\x07" written as YAML escapes
+            self.err(f"'{path}' chứa ký tự điều khiển không in được; hãy xóa ký tự đó.", path)
+            return None
         if not cleaned:
             self.err(f"'{path}' đang để trống.", path)
             return None
@@ -336,9 +340,18 @@ class _Builder:
                 f"Khóa 'schema' phải là '{SCHEMA}' (đang là {data.get('schema')!r}).", "schema"
             )
         self.keys(data, _TOP_KEYS, "")
-        issuer = self.issuer(data.get("issuer"))
-        number = self.number(data.get("number"))
-        issue_date = self.issue_date(data.get("issue_date"))
+
+        def required(key: str, make: Any) -> Any:
+            """``make(data[key])``; a key written but left empty ("venue:") is a problem too."""
+            before = len(self.problems)
+            result = make(data.get(key))
+            if result is None and key in data and len(self.problems) == before:
+                self.err(f"'{key}' đang để trống.", key)
+            return result
+
+        issuer = required("issuer", self.issuer)
+        number = required("number", self.number)
+        issue_date = required("issue_date", self.issue_date)
         subject = self.texts(data.get("subject"), "subject")
         if "subject" in data and not subject:
             self.err("'subject' (trích yếu) cần ít nhất một dòng.", "subject")
@@ -347,16 +360,16 @@ class _Builder:
         kind = self.required_text(data, "kind", "")
         title = self.required_text(data, "title", "")
         participants = self.participants(data.get("participants"))
-        start = self.moment(data.get("start"), "start")
+        start = required("start", lambda value: self.moment(value, "start"))
         end = self.moment(data.get("end"), "end")
-        venue = self.venue(data.get("venue"))
+        venue = required("venue", self.venue)
         content = self.texts(data.get("content"), "content", markup=True)
         tasks = self.tasks(data.get("tasks"))
         closing = self.required_text(data, "closing", "", markup=True)
         distribution = self.texts(data.get("distribution"), "distribution", markup=True)
         if "distribution" in data and not distribution:
             self.err("'distribution' (Nơi nhận) cần ít nhất một dòng.", "distribution")
-        signature = self.signature(data.get("signature"))
+        signature = required("signature", self.signature)
         if self.problems:
             return None
         assert issuer and number and issue_date and start and venue and signature

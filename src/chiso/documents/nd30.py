@@ -389,11 +389,16 @@ def _paragraph(
     return par
 
 
+def _text(text: str) -> str:
+    """NFC, without the control characters XML cannot hold (lxml would refuse the document)."""
+    return vi.strip_controls(vi.nfc(text))
+
+
 def _run(
     par: DocxParagraph, text: str, size_pt: float, *, bold: bool = False, italic: bool = False
 ) -> None:
     """Add NFC text with font, size, weight, slant and colour spelled out on the run itself."""
-    run = par.add_run(vi.nfc(text))  # python-docx turns "\n" into a line break
+    run = par.add_run(_text(text))  # python-docx turns "\n" into a line break
     _set_fonts(run._r.get_or_add_rPr(), size_pt)
     run.font.bold = bold
     run.font.italic = italic
@@ -659,7 +664,7 @@ def _cell_copy(cell: _Cell, prototype: etree._Element, text: str) -> None:
     """Put a copy of a formatted one-run paragraph in ``cell`` with ``text`` instead."""
     paragraph = copy.deepcopy(prototype)
     t = paragraph.find(f".//{qn('w:t')}")
-    t.text = vi.nfc(text)
+    t.text = _text(text)
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     for empty in cell._tc.findall(qn("w:p")):
         cell._tc.remove(empty)
@@ -848,9 +853,9 @@ def build_docx(document: Document) -> bytes:
 
     props = doc.core_properties
     first_line = next((line for line in document.subject.split("\n") if line.strip()), "")
-    props.title = vi.nfc(" ".join(first_line.split()))
-    props.subject = vi.nfc(" ".join(document.subject.split()))
-    props.author = vi.nfc(" ".join(document.issuer.name.split()))
+    props.title = " ".join(_text(first_line).split())
+    props.subject = " ".join(_text(document.subject).split())
+    props.author = " ".join(_text(document.issuer.name).split())
     props.last_modified_by = props.author
     props.language = "vi-VN"
     props.revision = 1

@@ -684,9 +684,9 @@ def write_tables(document: Document, path: str | Path) -> None:
     wb.remove(wb.active)
     for index, (title, headers, rows) in enumerate(report_tables(document), start=1):
         ws = wb.create_sheet(f"Bảng {index}")
-        ws.append([title])
+        ws.append([safe_cell(title)])  # captions and headers quote names: treated like cells
         ws["A1"].font = Font(bold=True)
-        ws.append(list(headers))
+        ws.append([safe_cell(h) for h in headers])
         for cell in ws[2]:
             cell.font = Font(bold=True)
         for row in rows:

@@ -18,8 +18,16 @@ class LineDict(dict):
     line: int | None = None
 
 
+MAX_FLOW_DEPTH = 50  # "[[[…": PyYAML's scanner slows down quadratically with the depth
+
+
 class _LineLoader(yaml.SafeLoader):
-    pass
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        if self.flow_level >= MAX_FLOW_DEPTH:
+            raise yaml.scanner.ScannerError(
+                None, None, "Các danh sách, bảng lồng nhau quá sâu.", self.get_mark()
+            )
+        super().fetch_flow_collection_start(TokenClass)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -29,6 +37,32 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+# PyYAML builds dates and numbers with Python's constructors, which raise a bare ValueError for
+# "2026-02-31", an offset of +25:00 or a 5 000-digit integer; these say which value, and where.
+_IMPOSSIBLE = {
+    "tag:yaml.org,2002:timestamp": "Ngày giờ {value!r} không có thật (như ngày 31/02, giờ 25:00).",
+    "tag:yaml.org,2002:int": "Số {value!r} không đọc được (quá dài).",
+    "tag:yaml.org,2002:float": "Số {value!r} không đọc được.",
+}
+
+
+def _checked(tag: str) -> Any:
+    build = _LineLoader.yaml_constructors[tag]
+
+    def construct(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return build(loader, node)
+        except ValueError as exc:
+            value = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+            message = _IMPOSSIBLE[tag].format(value=value)
+            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from exc
+
+    return construct
+
+
+for _tag in _IMPOSSIBLE:
+    _LineLoader.add_constructor(_tag, _checked(_tag))
 
 
 def load_yaml(text: str) -> Any:
@@ -64,15 +98,17 @@ def parse_document(text: str, *, file: str) -> Any:
         return load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        detail = str(getattr(exc, "problem", None) or exc)
+        if not detail[:1].isupper():  # PyYAML's own words, in English: say what they are about
+            detail = f"Lỗi cú pháp YAML: {detail}."
         raise ValidationFailed(
             f"Tệp {file} không đúng cú pháp YAML.",
-            [
-                Problem(
-                    str(getattr(exc, "problem", exc)),
-                    file=file,
-                    row=mark.line + 1 if mark is not None else None,
-                )
-            ],
+            [Problem(detail, file=file, row=mark.line + 1 if mark is not None else None)],
+        ) from exc
+    except RecursionError as exc:  # "[[[[…" thousands deep: the composer recurses per level
+        raise ValidationFailed(
+            f"Tệp {file} không đúng cú pháp YAML.",
+            [Problem("Các danh sách, bảng lồng nhau quá sâu.", file=file)],
         ) from exc
 
 
@@ -81,7 +117,7 @@ def _refuse_aliases(text: str, file: str) -> None:
     aliases expand into billions of nodes for whoever walks the data (the "billion laughs")."""
     from chiso.errors import Problem, ValidationFailed
 
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=_LineLoader):
         if isinstance(event, yaml.AliasEvent):
             raise ValidationFailed(
                 f"Tệp {file} dùng bí danh YAML (*{event.anchor}); hãy viết đầy đủ nội dung.",

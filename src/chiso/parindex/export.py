@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from chiso import units
+from chiso import units, vi
 from chiso.errors import NotFound
 from chiso.frameworks.schema import LEVEL_NAMES_VI, SOURCE_NAMES_VI
 from chiso.parindex.analysis import Analysis
@@ -141,9 +142,22 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
     return data
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*%?")
+
+
 def safe_cell(value: Any) -> Any:
-    """Text that Excel would evaluate (=, +, -, @ first) is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """A value as a CSV or XLSX cell that no spreadsheet will run or refuse.
+
+    Text that Excel would evaluate (=, +, -, @, tab or carriage return first) is prefixed with an
+    apostrophe. A signed plain number written as text ("-0,3", "+1,34": the report's changes)
+    cannot call anything and is left as written. Control characters no workbook can hold are
+    dropped (openpyxl refuses the whole file otherwise). Numbers, dates and None pass through.
+    """
+    if not isinstance(value, str):
+        return value
+    value = vi.strip_controls(value)
+    if value[:1] in FORMULA_START and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 

@@ -300,6 +300,13 @@ def _weight(table: Table, row: Row, problems: list[Problem]) -> float:
     value = row.get("weight")
     if value is None or (isinstance(value, str) and not value.strip()):
         return 1.0
+    if isinstance(value, bool):  # an Excel TRUE is not the weight 1
+        problems.append(
+            table.problem(
+                f"{value!r} không phải là số.", row=row, column="weight", code="not_a_number"
+            )
+        )
+        return 1.0
     try:
         weight = float(value) if isinstance(value, int | float) else vi.parse_number(str(value))
     except ValueError as exc:
@@ -321,6 +328,8 @@ def _answer(
     try:
         number = float(value) if isinstance(value, int | float) else vi.parse_number(str(value))
     except ValueError:
+        number = math.nan
+    if isinstance(value, bool):  # an Excel TRUE is not the answer 1
         number = math.nan
     if not number.is_integer() or int(number) not in allowed:
         choices = ", ".join(str(v) for v in sorted(allowed))

@@ -205,7 +205,14 @@ def _check_names(questionnaire: Questionnaire, survey: list[Row]) -> None:
 
 
 def _sheet(ws, title: str, columns: tuple[str, ...], rows: Iterable[Row]) -> None:
+    """Every value as written: a label from a questionnaire file that starts with "=" stays text
+    (openpyxl would store a formula, which Kobo and Excel would run), and control characters no
+    workbook can hold are dropped. No apostrophe: Kobo shows labels exactly as given."""
     ws.title = title
     ws.append(list(columns))
     for row in rows:
-        ws.append([row.get(column) for column in columns])
+        values = [row.get(column) for column in columns]
+        ws.append([vi.strip_controls(v) if isinstance(v, str) else v for v in values])
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":
+                cell.data_type = "s"

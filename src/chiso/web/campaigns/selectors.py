@@ -136,8 +136,10 @@ def contribution_version(
     """
     rows = {
         v.number: v
+        # A range, not number__in: SQLite cannot bind a 30-digit number typed in the address,
+        # and Django answers "none" for it only in comparisons.
         for v in contribution.versions.select_related("submitted_by").filter(
-            number__in=(number - 1, number)
+            number__gte=number - 1, number__lte=number
         )
     }
     if number not in rows:

@@ -11,6 +11,7 @@ from chiso.documents.model import IssueDate, Issuer, Number, Signature
 from chiso.web.conference.models import END_CHOICES, ConferenceTask
 from chiso.web.conference.selectors import agencies_vi
 from chiso.web.conference.services import AttendeeInput, TaskInput
+from chiso.web.fields import ModelMultipleChoiceField
 
 DATETIME = {"input_formats": ["%Y-%m-%dT%H:%M"]}
 UNCLOSED = "Dấu * không khép: viết *chữ nghiêng* hoặc **chữ đậm**, mỗi dấu mở phải có dấu đóng."
@@ -83,7 +84,7 @@ class ConferenceForm(forms.Form):
     venue_address = Text("Địa chỉ", required=False)
     chair_title = Text("Chủ trì: chức vụ")
     chair_name = Text("Chủ trì: họ tên (không bắt buộc)", required=False)
-    presenting_agencies = forms.ModelMultipleChoiceField(
+    presenting_agencies = ModelMultipleChoiceField(
         label="Cơ quan tham luận tại hội nghị",
         queryset=None,
         required=False,

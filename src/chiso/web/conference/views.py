@@ -48,7 +48,7 @@ def conference_list(request):
 def conference_detail(request, pk: int):
     """The conference page; before one exists the Sở Nội vụ is offered to create or import it."""
     user = request.user
-    if not Conference.objects.filter(campaign_id=pk).exists():
+    if not Conference.objects.filter(campaign__pk=pk).exists():  # see access_conference
         campaign = access_campaign(user, pk, for_change=False)
         if not user.is_coordinator:
             raise Http404("Đợt này chưa có hội nghị.")
