@@ -500,23 +500,52 @@ def machine_busy() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def backend_cpu(database: str | None) -> float:
-    """CPU seconds of the PostgreSQL backends serving ``database`` (alive now), from /proc."""
-    if not database:
-        return 0.0
-    total = 0.0
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes()
-            if f" {database} ".encode() not in cmdline.replace(b"\0", b" ") + b" ":
+class BackendCpu:
+    """CPU seconds of the PostgreSQL backends serving one database, sampled every second.
+
+    The backends are not our children (the cluster forks them), and Django closes a connection
+    after ``conn_max_age`` (60 s), so their CPU is read from /proc while they live; the last value
+    seen for each backend counts. A backend that lives less than a second is missed: the total is
+    a lower bound.
+    """
+
+    def __init__(self, database: str | None) -> None:
+        import threading
+
+        self.database = database
+        self.seen: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.base: dict[str, float] = {}
+        if database:
+            self._sample()  # backends left from the warm-up count from now on only
+            self.base = dict(self.seen)
+            self._thread.start()
+
+    def _sample(self) -> None:
+        needle = f" {self.database} ".encode()
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
                 continue
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+            try:
+                if needle not in (proc / "cmdline").read_bytes().replace(b"\0", b" ") + b" ":
+                    continue
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks = int(fields[11]) + int(fields[12])
+            self.seen[proc.name] = ticks / os.sysconf("SC_CLK_TCK")
+
+    def _run(self) -> None:
+        while not self._stop.wait(1.0):
+            self._sample()
+
+    def stop(self) -> float:
+        if self.database:
+            self._sample()
+            self._stop.set()
+            self._thread.join()
+        return sum(cpu - self.base.get(pid, 0.0) for pid, cpu in self.seen.items())
 
 
 def self_cpu() -> float:
@@ -826,6 +855,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         before = children_cpu()
         busy_before, self_before = machine_busy(), self_cpu()
+        backends = BackendCpu(pg_name)
         run_locust(
             env=full_env | {"CHISO_LOAD_CONFIG": str(config_path)},
             port=port,
@@ -836,8 +866,7 @@ def main(argv: list[str] | None = None) -> int:
         locust_cpu = children_cpu() - before
         elapsed = time.monotonic() - started
         busy = machine_busy() - busy_before
-        # Read before gunicorn stops: its persistent connections keep the backends alive.
-        database_cpu = backend_cpu(pg_name)
+        database_cpu = backends.stop()
         stop(server)
         server_cpu = children_cpu() - before - locust_cpu
         # Other processes on the machine (a test suite, a build) slow the server down and make
