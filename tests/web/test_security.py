@@ -309,7 +309,6 @@ def test_production_cookies_and_headers(tmp_path):
         "CHISO_ENV": "production",
         "CHISO_SECRET_KEY": "x" * 60,
         "CHISO_DATA_DIR": str(tmp_path),
-        "CHISO_HSTS_SECONDS": "31536000",
     }
     names = [
         "SESSION_COOKIE_SECURE",

@@ -226,7 +226,13 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = os.environ.get("CHISO_SSL_REDIRECT", "1") == "1"
-    SECURE_HSTS_SECONDS = int(os.environ.get("CHISO_HSTS_SECONDS", "0"))
+    # HSTS for a year: once a browser has seen the site over HTTPS it never falls back to HTTP, so
+    # a café Wi-Fi cannot strip TLS from a clerk's login. Django sends the header on HTTPS responses
+    # only, so an intranet run over plain HTTP (CHISO_SSL_REDIRECT=0) is unaffected; 0 turns it off.
+    SECURE_HSTS_SECONDS = int(os.environ.get("CHISO_HSTS_SECONDS", "31536000"))
+    # Deliberately for this host only and not on the preload list: the province's domain carries
+    # other agencies' sites that chiso cannot promise will all run HTTPS (docs/web.md).
+    SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
     # HTTPS ends at the reverse proxy (nginx), which says so in X-Forwarded-Proto; without this
     # every request looks like HTTP and SECURE_SSL_REDIRECT loops. Safe only because gunicorn
     # listens on 127.0.0.1 behind it.
