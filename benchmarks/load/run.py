@@ -14,9 +14,10 @@ What one run does:
    ``campaign_open`` (55 items, 7 lead agencies), 53 more agencies added as supporting agencies
    with ``assignment_update`` so that 60 agencies each have a contribution, one clerk per agency;
    a distinct 2 MB PDF per agency;
-3. gunicorn with the production settings (``CHISO_ENV=production``) on 127.0.0.1, each worker
-   warmed up (imports, per-process caches; the cold times are printed apart), then a wait for a
-   quiet machine (``--wait-quiet``);
+3. gunicorn with the production settings (``CHISO_ENV=production``) and configuration
+   (``chiso.web.gunicorn_conf``: the master warms the results and SIPAS pages before forking) on
+   127.0.0.1, then one round of coordinators on every worker (the first requests' times are
+   printed apart), then a wait for a quiet machine (``--wait-quiet``);
 4. locust, headless and bounded (``--run-time``), with ``locustfile.py`` beside this file;
 5. gunicorn stopped, then the database checked: every agency submitted exactly once (state
    submitted, one version, one "submitted" audit row, one attachment whose SHA-256 is its PDF's,
@@ -348,6 +349,8 @@ def free_port() -> int:
 def start_gunicorn(*, env: dict, port: int, workers: int, threads: int, work: Path):
     cmd = [
         str(BIN / "gunicorn"),
+        "-c",
+        "python:chiso.web.gunicorn_conf",  # as in production: the master warms up, then forks
         "chiso.web.wsgi",
         "--bind",
         f"127.0.0.1:{port}",
@@ -386,12 +389,12 @@ def start_gunicorn(*, env: dict, port: int, workers: int, threads: int, work: Pa
 def warm_up(*, port: int, slots: int, config: dict) -> dict[str, list[float]]:
     """Bring every worker to the state of a server that has been up for a while; the times.
 
-    A gunicorn worker imports the URLconf (and with it the core, matplotlib, DuckDB) on the first
-    request it serves, and keeps the analyses, survey estimates and charts in its own memory after
-    the first dashboard and SIPAS views (≈2 s and ≈5 s here). A production server pays that once
-    per worker start, not at each deadline. ``slots`` coordinators browse those pages in parallel
-    (a busy sync worker accepts nothing, so parallel requests reach different workers) until a
-    whole round is fast; what the cold requests cost is reported apart from the measured run.
+    The server runs with ``chiso.web.gunicorn_conf``, whose master computes the newest year's
+    results and SIPAS pages before forking (without it each worker's first views cost ≈2 s and
+    ≈5 s). What is left cold — sessions, templates, anything per worker — is paid here: ``slots``
+    coordinators browse those pages in parallel (a busy sync worker accepts nothing, so parallel
+    requests reach different workers) until a whole round is fast; what the first requests cost
+    is reported apart from the measured run.
     """
     import re
     from concurrent.futures import ThreadPoolExecutor
@@ -675,7 +678,8 @@ def server_log(work: Path) -> dict:
         for line in text.splitlines()
         if "[ERROR]" in line or "Traceback" in line or "WORKER TIMEOUT" in line
     ]
-    return {"statuses": statuses, "errors": errors}
+    warmed = [line.split("chiso: ", 1)[1] for line in text.splitlines() if "chiso: " in line]
+    return {"statuses": statuses, "errors": errors, "warmed": warmed}
 
 
 def commit() -> str:
@@ -720,7 +724,7 @@ def summarise(
         f"load: {meta['agencies']} agency clerks + {meta['coordinators']} coordinators, "
         f"run time {run_time} s, clerks start within {meta['pacing']['start_window']:.0f} s, "
         f"think {meta['pacing']['think'][0]:.0f}–{meta['pacing']['think'][1]:.0f} s",
-        "warm-up before the run (cold workers: imports, analyses, survey estimates, charts): "
+        "warm-up before the run (first requests of each worker after a start): "
         f"{meta['warm_up']['rounds'][0]:.0f} rounds; slowest "
         + ", ".join(
             f"{name} {max(times):.0f} ms"
@@ -794,6 +798,7 @@ def summarise(
         "kind; peer = static CSS through WhiteNoise)",
         f"server: {sum(log['statuses'].values())} responses ({statuses}), 5xx {server_5xx}, "
         f"errors in gunicorn's log {len(log['errors'])}",
+        *(f"server start: {line}" for line in log["warmed"]),
         f"submissions: expected {check['expected']}, confirmed to the clients "
         f"{check['client_confirmed']}, in the database exactly once with their file "
         f"{check['stored']}",
