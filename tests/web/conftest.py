@@ -3,12 +3,18 @@
 pytest-django reads ``DJANGO_SETTINGS_MODULE`` when its session fixtures first run, which is after
 this conftest is imported; ``django.setup()`` here lets test modules import models at the top.
 The test database is SQLite in memory.
+
+Fixtures used by more than one folder of tests/web live here, where pytest shares them with every
+folder below: with ``--import-mode=importlib`` a helper module beside the tests cannot be imported
+by name, and ``pytest_plugins`` would make its fixtures global to the whole suite.
 """
 
 from __future__ import annotations
 
+import csv
 import os
 from datetime import timedelta
+from pathlib import Path
 
 import django
 import pytest
@@ -157,6 +163,74 @@ def _form_data(contribution, action: str, note: str = "") -> dict[str, str]:
             f"{prefix}-1-expected_points": "",
         }
     return data
+
+
+# -- imported files (tests/web/dashboard, datasets, actions) ---------------------------------------
+# The files come from ``chiso.demo.files.export_demo`` (what ``chiso demo export`` writes) and from
+# the core's survey generator, so the web app is tested on the very layouts the CLI reads.
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    """A private folder per test for imports, so the folder can be listed exactly. The storage
+    folder exists already, as it does after the first import of an installation. Not autouse:
+    the folders whose every test imports (dashboard, datasets) make it so in their conftest."""
+    settings.DATA_DIR = tmp_path / "data"
+    (settings.DATA_DIR / "datasets").mkdir(parents=True)
+    return settings.DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def demo_files(tmp_path_factory) -> Path:
+    """What ``chiso demo export`` writes: the demo score sheets and results tables."""
+    from chiso.demo.files import export_demo
+
+    folder = tmp_path_factory.mktemp("demo-export")
+    export_demo(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def survey_csv(tmp_path_factory) -> Path:
+    """A small illustrative commune survey (600 forms over the province's 65 communes)."""
+    from chiso.sipas import synth
+    from chiso.sipas.questionnaire import embedded
+
+    q = embedded("tinh-xa-2025")
+    spec = synth.SynthSpec(
+        respondents=600, seed=7, units=synth.default_units(q), villages_per_unit=0
+    )
+    return synth.write(q, spec, tmp_path_factory.mktemp("survey") / "phieu-khao-sat-2025.csv")
+
+
+@pytest.fixture
+def upload():
+    """``upload(path, name=None)``: the file as Django hands an upload to a view or service."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def make(path: Path, name: str | None = None) -> SimpleUploadedFile:
+        return SimpleUploadedFile(name or path.name, Path(path).read_bytes())
+
+    return make
+
+
+@pytest.fixture
+def edited_csv(tmp_path):
+    """``edited_csv(source, {(row, column): value}, name)``: a copy of a CSV with some cells
+    changed; ``row`` counts data rows from 2 as a spreadsheet shows them (1 is the header)."""
+
+    def make(source: Path, changes: dict[tuple[int, str], str], name: str) -> Path:
+        with open(source, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+        header = rows[0]
+        for (row, column), value in changes.items():
+            rows[row - 1][header.index(column)] = value
+        target = tmp_path / name
+        with open(target, "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+        return target
+
+    return make
 
 
 # -- a real installation in other processes (tests/web/test_backup.py, test_crash.py) -----------

@@ -1,5 +1,8 @@
 """Fixtures for remediation actions: accepted contributions with chosen solutions, and imported
-score sheets (made by the core's demo exporter, as in ``tests/web/dashboard``)."""
+score sheets (made by the core's demo exporter, as in ``tests/web/dashboard``).
+
+``data_dir``, ``demo_files`` and ``upload`` come from tests/web/conftest.py. ``data_dir`` is not
+autouse here: only the tests that import a sheet need a private data folder."""
 
 from __future__ import annotations
 
@@ -42,28 +45,8 @@ def solution():
 
 
 @pytest.fixture
-def data_dir(settings, tmp_path):
-    """Imports go to a private folder per test."""
-    settings.DATA_DIR = tmp_path / "data"
-    (settings.DATA_DIR / "datasets").mkdir(parents=True)
-    return settings.DATA_DIR
-
-
-@pytest.fixture(scope="session")
-def demo_files(tmp_path_factory) -> Path:
-    """What ``chiso demo export`` writes: the demo score sheets and results tables."""
-    from chiso.demo.files import export_demo
-
-    folder = tmp_path_factory.mktemp("demo-export")
-    export_demo(folder)
-    return folder
-
-
-@pytest.fixture
-def import_file(data_dir, coordinator):
+def import_file(data_dir, coordinator, upload):
     """``import_file(kind, path)``: imported by the coordinator for Lạng Sơn 2025, now active."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from chiso.web.datasets import services
 
     def run(kind: str, path: Path):
@@ -72,7 +55,7 @@ def import_file(data_dir, coordinator):
             kind=kind,
             province="Lạng Sơn",
             year=2025,
-            uploaded_file=SimpleUploadedFile(path.name, path.read_bytes()),
+            uploaded_file=upload(path),
         )
 
     return run

@@ -7,9 +7,10 @@ thing and a file that the CLI accepts is accepted here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -59,6 +60,36 @@ def _plain(values: dict) -> dict:
             value = value.code
         out[key] = value
     return out
+
+
+_Row = TypeVar("_Row", ConferenceTask, Attendee)
+
+
+def _update_row(
+    *,
+    acting_user: User,
+    row: _Row,
+    values: TaskInput | AttendeeInput,
+    audit_values: Callable[[_Row], dict],
+    audit_event: str,
+) -> None:
+    """Copy the form's ``values`` onto ``row`` (already locked), validate and save it; the audit
+    row keeps only the fields that changed, and an edit that changes nothing writes none."""
+    before = audit_values(row)
+    for key, value in vars(values).items():
+        setattr(row, key, value)
+    row.full_clean()
+    row.save()
+    after = audit_values(row)
+    changed = [k for k in after if before[k] != after[k]]
+    if changed:
+        record(
+            actor=acting_user,
+            event=audit_event,
+            obj=row,
+            old={k: before[k] for k in changed},
+            new={k: after[k] for k in changed},
+        )
 
 
 def current_conference(campaign: Campaign) -> Conference | None:
@@ -296,21 +327,13 @@ def task_create(*, acting_user: User, conference: Conference, task: TaskInput) -
 def task_update(*, acting_user: User, task: ConferenceTask, values: TaskInput) -> ConferenceTask:
     require_coordinator(acting_user)
     row = ConferenceTask.objects.select_for_update().get(pk=task.pk)
-    before = _task_values(row)
-    for key, value in vars(values).items():
-        setattr(row, key, value)
-    row.full_clean()
-    row.save()
-    after = _task_values(row)
-    changed = [k for k in after if before[k] != after[k]]
-    if changed:
-        record(
-            actor=acting_user,
-            event="conference.task_updated",
-            obj=row,
-            old={k: before[k] for k in changed},
-            new={k: after[k] for k in changed},
-        )
+    _update_row(
+        acting_user=acting_user,
+        row=row,
+        values=values,
+        audit_values=_task_values,
+        audit_event="conference.task_updated",
+    )
     return row
 
 
@@ -385,21 +408,13 @@ def attendee_create(
 def attendee_update(*, acting_user: User, attendee: Attendee, values: AttendeeInput) -> Attendee:
     require_coordinator(acting_user)
     row = Attendee.objects.select_for_update().get(pk=attendee.pk)
-    before = _attendee_values(row)
-    for key, value in vars(values).items():
-        setattr(row, key, value)
-    row.full_clean()
-    row.save()
-    after = _attendee_values(row)
-    changed = [k for k in after if before[k] != after[k]]
-    if changed:
-        record(
-            actor=acting_user,
-            event="conference.attendee_updated",
-            obj=row,
-            old={k: before[k] for k in changed},
-            new={k: after[k] for k in changed},
-        )
+    _update_row(
+        acting_user=acting_user,
+        row=row,
+        values=values,
+        audit_values=_attendee_values,
+        audit_event="conference.attendee_updated",
+    )
     return row
 
 
