@@ -150,6 +150,50 @@ def test_user_files_are_analysed(tmp_path):
     assert data["previous_year"] == 2023
 
 
+def test_history_files_draw_the_trend(tmp_path):
+    assert invoke("demo", "export", str(tmp_path)).exit_code == 0
+    args = ["analyze", "-p", "Lạng Sơn", "-y", "2025", "-f", "json"]
+    args += ["--results", str(tmp_path / "ket-qua-cac-tinh-2025.csv")]
+    args += ["--sheet", str(tmp_path / "bang-diem-lang-son-2025.csv")]
+    result = invoke(*args, "--history", f"2024={tmp_path / 'ket-qua-cac-tinh-2024.xlsx'}")
+    assert result.exit_code == 0, result.output
+    trend = json.loads(result.stdout)["trend"]
+    assert [(p["year"], p["rank"]) for p in trend] == [
+        (2024, demo.table(2024).get("Lạng Sơn").rank),
+        (2025, 23),
+    ]
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("2024", "cần dạng NĂM=TỆP"),
+        ("năm=ket-qua.csv", "cần dạng NĂM=TỆP"),
+        ("2024=", "cần dạng NĂM=TỆP"),
+    ],
+)
+def test_a_malformed_history_option_says_the_form(spec, message):
+    result = invoke("analyze", "-p", "Lạng Sơn", "-y", "2025", "--history", spec)
+    assert result.exit_code != 0
+    assert message in result.output
+
+
+def test_a_year_given_twice_in_history_is_refused(tmp_path):
+    result = invoke(
+        "analyze",
+        "-p",
+        "Lạng Sơn",
+        "-y",
+        "2025",
+        "--history",
+        "2024=a.csv",
+        "--history",
+        "2024=b.csv",
+    )
+    assert result.exit_code != 0
+    assert "năm 2024 được nêu hai lần" in result.output
+
+
 def test_malformed_sheet_exits_2_names_the_place_and_writes_nothing(tmp_path):
     invoke("demo", "export", str(tmp_path))
     sheet = tmp_path / "bang-diem-lang-son-2025.csv"

@@ -74,6 +74,18 @@ def main_callback(
     """chiso — phân tích Chỉ số cải cách hành chính (PAR INDEX) và SIPAS của tỉnh."""
 
 
+# Earlier years' results tables, for the trend (analyze, report).
+HistoryOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--history",
+        metavar="NĂM=TỆP",
+        help="Bảng kết quả các tỉnh của một năm trước, dạng NĂM=TỆP, để vẽ diễn biến chỉ số và "
+        "hạng qua các năm; lặp lại cho từng năm, ví dụ --history 2024=ket-qua-2024.xlsx.",
+    ),
+]
+
+
 @app.command()
 def analyze(
     province: Annotated[str, typer.Option("--province", "-p", help='Tên tỉnh, ví dụ "Lạng Sơn".')],
@@ -96,6 +108,7 @@ def analyze(
     previous_sheet: Annotated[
         Path | None, typer.Option(help="Bảng điểm chi tiết năm trước, để so sánh từng tiêu chí.")
     ] = None,
+    history: HistoryOption = None,
     what_if: Annotated[
         list[str] | None,
         typer.Option(
@@ -134,6 +147,7 @@ def analyze(
             sheet=sheet,
             framework=framework,
             previous_sheet=previous_sheet,
+            history=_history_files(history or []),
             what_if=recoveries,
             climb_places=places,
         )
@@ -161,6 +175,22 @@ def analyze(
         err.print(f"Đã ghi {output}")
     else:
         sys.stdout.write(text.lstrip("\ufeff") + ("\n" if format is Format.json else ""))
+
+
+def _history_files(specs: list[str]) -> dict[int, Path]:
+    """``["2024=ket-qua-2024.xlsx", …]`` → {2024: Path(…)}; one file per year."""
+    files: dict[int, Path] = {}
+    for spec in specs:
+        year, sep, name = spec.partition("=")
+        if not sep or not year.strip().isdigit() or not name.strip():
+            raise ChisoError(
+                f"--history {spec!r}: cần dạng NĂM=TỆP, ví dụ --history 2024=ket-qua-2024.xlsx.",
+                code="history_spec",
+            )
+        if int(year) in files:
+            raise ChisoError(f"--history: năm {int(year)} được nêu hai lần.", code="history_spec")
+        files[int(year)] = Path(name.strip())
+    return files
 
 
 def _split_specs(specs: list[str]) -> list[str]:
@@ -698,6 +728,7 @@ def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="Tệp .docx sẽ ghi.")],
     results: Annotated[Path | None, typer.Option(help="Bảng kết quả các tỉnh.")] = None,
     sheet: Annotated[Path | None, typer.Option(help="Bảng điểm chi tiết của tỉnh.")] = None,
+    history: HistoryOption = None,
     survey: Annotated[
         Path | None, typer.Option(help="Dữ liệu khảo sát (.parquet) cho phần II.")
     ] = None,
@@ -715,7 +746,13 @@ def report(
     try:
         with _progress("Đang soạn báo cáo") as progress:
             progress(0, 3)
-            analysis = analyse_province(province=province, year=year, results=results, sheet=sheet)
+            analysis = analyse_province(
+                province=province,
+                year=year,
+                results=results,
+                sheet=sheet,
+                history=_history_files(history or []),
+            )
             part = None
             if survey is not None:
                 part = survey_part(survey, year=year)

@@ -6,6 +6,7 @@ sheet apply, so neither face re-implements that choice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from chiso import units
@@ -13,6 +14,7 @@ from chiso.errors import ChisoError, NotFound
 from chiso.frameworks import embedded, embedded_crosswalk, load
 from chiso.parindex.analysis import Analysis, PreviousYear, analyse
 from chiso.parindex.importers import import_results_table, import_score_sheet
+from chiso.parindex.results import ResultsTable
 from chiso.parindex.whatif import Recovery
 
 
@@ -24,16 +26,22 @@ def analyse_province(
     sheet: Path | None = None,
     framework: Path | None = None,
     previous_sheet: Path | None = None,
+    history: Mapping[int, Path] | None = None,
     what_if: tuple[Recovery, ...] = (),
     climb_places: int = 5,
 ) -> Analysis:
     """Analyse ``province`` in ``year`` from files when given, else from the embedded demo.
 
+    ``history`` maps earlier years to their all-province results tables: the trend (index and
+    rank over the years) is drawn from them and this year's table, so a province that imports
+    its official tables sees its own history rather than a single point.
+
     Every file is validated completely before anything is computed; a bad file raises
     :class:`~chiso.errors.ValidationFailed` and nothing is written anywhere.
     """
     name = units.find_province(province, year).name
-    if results is None and sheet is None and framework is None and previous_sheet is None:
+    files = (results, sheet, framework, previous_sheet)
+    if all(f is None for f in files) and not history:
         return _demo(name, year, what_if, climb_places)
     if sheet is None:
         raise ChisoError(
@@ -62,9 +70,29 @@ def analyse_province(
         sheet=score,
         table=table,
         previous=previous,
+        history=_history(history or {}, year),
         what_if=what_if,
         climb_places=climb_places,
     )
+
+
+def _history(files: Mapping[int, Path], year: int) -> tuple[ResultsTable, ...]:
+    """Earlier years' results tables, each read with its own year's framework when chiso has it
+    (only the index and rank matter for the trend, so an older year without one still counts)."""
+    tables = []
+    for earlier, path in sorted(files.items()):
+        if earlier >= year:
+            raise ChisoError(
+                f"Bảng kết quả dùng cho diễn biến phải của một năm trước năm {year}; tệp "
+                f"{Path(path).name} được ghi là năm {earlier}.",
+                code="history_year",
+            )
+        try:
+            fw = embedded(earlier)
+        except NotFound:
+            fw = None
+        tables.append(import_results_table(path, year=earlier, framework=fw))
+    return tuple(tables)
 
 
 def _demo(province: str, year: int, what_if: tuple[Recovery, ...], climb_places: int) -> Analysis:

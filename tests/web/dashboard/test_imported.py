@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pytest
 
@@ -104,6 +105,35 @@ def test_results_table_alone_keeps_the_demo(client, coordinator, demo_files, upl
     html = client.get(URL).content.decode()
     assert 'class="illustrative"' in html
     assert "chưa có bảng điểm chi tiết của tỉnh" in html
+
+
+def test_earlier_years_tables_draw_the_trend_and_are_named_as_sources(
+    client, coordinator, demo_files, upload
+):
+    _import(coordinator, Kind.SHEET, demo_files / "bang-diem-lang-son-2025.csv", upload)
+    _import(coordinator, Kind.RESULTS, demo_files / "ket-qua-cac-tinh-2025.csv", upload)
+    client.force_login(coordinator)
+    response = client.get(URL)
+    assert [p.year for p in response.context["analysis"].trend] == [2025]
+    assert "biểu đồ diễn biến chỉ có năm 2025" in response.content.decode()
+
+    _import(coordinator, Kind.RESULTS, demo_files / "ket-qua-cac-tinh-2023.csv", upload, 2023)
+    table_2024 = _import(
+        coordinator, Kind.RESULTS, demo_files / "ket-qua-cac-tinh-2024.xlsx", upload, 2024
+    )
+    response = client.get(URL)
+    html = response.content.decode()
+    trend = response.context["analysis"].trend
+    assert [(p.year, p.of) for p in trend] == [(2023, 63), (2024, 63), (2025, 34)]
+    # Each point names the row it was read from, in the stored copy of the imported file.
+    assert trend[1].source == f"{Path(table_2024.stored_path).name}, dòng 48"
+    assert "Bảng kết quả các tỉnh năm 2023. Nguồn: ket-qua-cac-tinh-2023.csv do dieuphoi" in html
+    assert "Bảng kết quả các tỉnh năm 2024. Nguồn: ket-qua-cac-tinh-2024.xlsx do dieuphoi" in html
+    assert "biểu đồ diễn biến chỉ có năm" not in html
+    # The 2024 page's trend stops at 2024: a year's analysis never reads a later table.
+    _import(coordinator, Kind.SHEET, demo_files / "bang-diem-lang-son-2024.csv", upload, 2024)
+    trend_2024 = client.get("/ket-qua/2024/").context["analysis"].trend
+    assert [p.year for p in trend_2024] == [2023, 2024]
 
 
 def test_imported_year_outside_the_demo(client, coordinator, demo_files, upload):

@@ -94,8 +94,13 @@ def results(request, year: int):
                 (d.get_kind_display(), datasets.source_line(d))
                 for d in (source.sheet, source.table)
                 if d is not None
+            ]
+            + [  # earlier years' tables feed the trend chart once a score sheet is imported
+                (f"{d.get_kind_display()} năm {d.year}", datasets.source_line(d))
+                for d in (source.history if not source.demo else ())
             ],
             "table_missing": source.sheet is not None and source.table is None,
+            "history_missing": not source.demo and not source.history,
             "table_unused": source.demo and source.table is not None,
             "results_illustrative": not source.demo and provenance.results_illustrative,
             "framework_illustrative": not source.demo and not provenance.framework_official,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -73,37 +72,56 @@ def source_line(dataset: Dataset) -> str:
 
 @dataclass(frozen=True)
 class ParSource:
-    """Which imported files an analysis reads; no score sheet means the embedded demo."""
+    """Which imported files an analysis reads; no score sheet means the embedded demo.
+
+    ``history``: the active results tables of earlier years, oldest first, for the trend."""
 
     sheet: Dataset | None
     table: Dataset | None
+    history: tuple[Dataset, ...] = ()
 
     @property
     def demo(self) -> bool:
         return self.sheet is None
 
     @property
-    def key(self) -> tuple[str | None, str | None]:
+    def key(self) -> tuple[str | None, str | None, tuple[tuple[int, str], ...]]:
         """Stored names are random and never reused: a safe cache key across databases."""
         if self.sheet is None:
-            return None, None
-        return self.sheet.stored_path, self.table.stored_path if self.table else None
+            return None, None, ()
+        return (
+            self.sheet.stored_path,
+            self.table.stored_path if self.table else None,
+            tuple((d.year, d.stored_path) for d in self.history),
+        )
 
 
 def par_source(*, province: str, year: int) -> ParSource:
     return ParSource(
         sheet=active(kind=Kind.SHEET, province=province, year=year),
         table=active(kind=Kind.RESULTS, province=province, year=year),
+        history=earlier_results(province=province, year=year),
     )
 
 
-def source_inputs(source: ParSource) -> dict[str, Path]:
+def earlier_results(*, province: str, year: int) -> tuple[Dataset, ...]:
+    """The active results tables of the years before ``year``, oldest first; each year's under
+    the province's name of that year (names changed with the 2025 mergers)."""
+    rows = Dataset.objects.select_related("uploaded_by").filter(
+        kind=Kind.RESULTS, active=True, year__lt=year
+    )
+    return tuple(d for d in rows.order_by("year") if d.province == _canonical(province, d.year))
+
+
+def source_inputs(source: ParSource) -> dict[str, object]:
     """``analyse_province`` keyword arguments for the files of ``source`` (nothing: the demo)."""
     if source.sheet is None:
         return {}
-    inputs = {"sheet": storage.path_of(source.sheet)}
+    inputs: dict[str, object] = {"sheet": storage.path_of(source.sheet)}
     if source.table is not None:
         inputs["results"] = storage.path_of(source.table)
+    if source.history:
+        inputs["history"] = {d.year: storage.path_of(d) for d in source.history}
     return inputs
 
 
@@ -115,14 +133,22 @@ def analysis_for(*, province: str, year: int, source: ParSource | None = None) -
 
 
 @lru_cache(maxsize=32)
-def _analyse(province: str, year: int, sheet: str | None, table: str | None) -> Analysis:
+def _analyse(
+    province: str,
+    year: int,
+    sheet: str | None,
+    table: str | None,
+    history: tuple[tuple[int, str], ...],
+) -> Analysis:
     from chiso.parindex.inputs import analyse_province
 
-    inputs: dict[str, Path] = {}
+    inputs: dict[str, object] = {}
     if sheet is not None:
         inputs["sheet"] = storage.root() / sheet
         if table is not None:
             inputs["results"] = storage.root() / table
+        if history:
+            inputs["history"] = {y: storage.root() / name for y, name in history}
     return analyse_province(province=province, year=year, **inputs)
 
 
