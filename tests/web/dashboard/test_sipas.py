@@ -145,3 +145,120 @@ def test_survey_charts_are_svg_files(client, leader):
         assert response["Content-Type"].startswith("image/svg+xml")
     assert client.get("/ket-qua/2025/sipas/bieu-do/khac.svg").status_code == 404
     assert client.get("/ket-qua/1999/sipas/bieu-do/yeu-to.svg").status_code == 404
+
+
+# -- several surveys in one year: communes and departments --------------------------------------
+
+XA, SO = "SIPAS-TINH-XA-2025", "SIPAS-TINH-SO-2025"
+
+
+@pytest.fixture(scope="module")
+def department_csv(tmp_path_factory):
+    """A small illustrative survey of the province's departments (tinh-so-2025)."""
+    from chiso.sipas import synth
+    from chiso.sipas.questionnaire import embedded
+
+    q = embedded("tinh-so-2025")
+    spec = synth.SynthSpec(
+        respondents=400, seed=11, units=synth.default_units(q), villages_per_unit=0
+    )
+    return synth.write(q, spec, tmp_path_factory.mktemp("so") / "phieu-cac-so-2025.csv")
+
+
+@pytest.fixture
+def two_surveys(coordinator, survey_csv, department_csv, upload):
+    """``import_survey(path, questionnaire)``, and both surveys of 2025 imported once."""
+
+    def import_survey(path, questionnaire):
+        return services.dataset_import(
+            acting_user=coordinator,
+            kind=Dataset.Kind.RESPONSES,
+            province="Lạng Sơn",
+            year=2025,
+            uploaded_file=upload(path),
+            questionnaire=questionnaire,
+        )
+
+    communes = import_survey(survey_csv, "tinh-xa-2025")
+    departments = import_survey(department_csv, "tinh-so-2025")
+    return import_survey, communes, departments
+
+
+def test_a_second_questionnaire_is_a_second_survey_not_a_replacement(two_surveys):
+    _, communes, departments = two_surveys
+    communes.refresh_from_db()
+    assert communes.active and departments.active
+    assert (communes.standard, departments.standard) == (XA, SO)
+
+
+def test_the_page_offers_each_survey_and_shows_the_one_chosen(client, leader, two_surveys):
+    client.force_login(leader)
+    first = client.get(URL)
+    assert first.context["questionnaire"].code == SO  # by code when none is chosen
+    html = first.content.decode()
+    assert f'href="/ket-qua/2025/sipas/?bang_hoi={XA}"' in html
+    assert '<strong aria-current="page">Phiếu khảo sát sự hài lòng của người dân, tổ chức' in html
+
+    chosen = client.get(URL, {"bang_hoi": XA})
+    assert chosen.context["questionnaire"].code == XA
+    assert len(chosen.context["units"]) == 65
+    html = chosen.content.decode()
+    assert "Nguồn: phieu-khao-sat-2025.csv" in html
+    # Charts, sorting and the workbook stay on the chosen survey.
+    assert html.count(f"&amp;bang_hoi={XA}") == 2  # both chart images
+    assert f'<input type="hidden" name="bang_hoi" value="{XA}">' in html
+    assert f'sipas.xlsx?bang_hoi={XA}"' in html
+    sorted_page = client.get(URL, {"bang_hoi": XA, "sap_xep": "ten"})
+    assert sorted_page.context["questionnaire"].code == XA
+
+
+def test_charts_and_workbook_follow_the_questionnaire(client, leader, two_surveys):
+    client.force_login(leader)
+    communes = client.get("/ket-qua/2025/sipas/bieu-do/yeu-to.svg", {"bang_hoi": XA})
+    departments = client.get("/ket-qua/2025/sipas/bieu-do/yeu-to.svg", {"bang_hoi": SO})
+    assert communes.status_code == departments.status_code == 200
+    assert communes.content != departments.content
+    response = client.get(reverse("survey_export", args=[2025]), {"bang_hoi": XA})
+    assert f"khao-sat-hai-long-2025-{XA.lower()}.xlsx" in response["Content-Disposition"]
+    info = {
+        row[0]: row[1]
+        for row in load_workbook(BytesIO(response.content))["Thông tin"].iter_rows(values_only=True)
+    }
+    assert info["questionnaire"] == XA
+
+
+def test_an_unknown_questionnaire_is_404(client, leader, two_surveys):
+    client.force_login(leader)
+    for url in (
+        URL,
+        reverse("survey_export", args=[2025]),
+        "/ket-qua/2025/sipas/bieu-do/yeu-to.svg",
+    ):
+        assert client.get(url, {"bang_hoi": "SIPAS-KHAC"}).status_code == 404
+
+
+def test_a_new_import_replaces_only_its_own_questionnaire(coordinator, survey_csv, two_surveys):
+    import_survey, communes, departments = two_surveys
+    newer = import_survey(survey_csv, "tinh-xa-2025")
+    communes.refresh_from_db()
+    departments.refresh_from_db()
+    assert newer.active and not communes.active and departments.active
+    services.dataset_activate(acting_user=coordinator, dataset=communes)
+    for dataset in (communes, newer, departments):
+        dataset.refresh_from_db()
+    assert communes.active and not newer.active and departments.active
+
+
+def test_one_survey_a_year_shows_no_choice(client, leader, coordinator, survey_csv, upload):
+    services.dataset_import(
+        acting_user=coordinator,
+        kind=Dataset.Kind.RESPONSES,
+        province="Lạng Sơn",
+        year=2025,
+        uploaded_file=upload(survey_csv),
+        questionnaire="tinh-xa-2025",
+    )
+    client.force_login(leader)
+    response = client.get(URL)
+    assert response.context["choices"] == []
+    assert 'class="choices"' not in response.content.decode()

@@ -47,3 +47,21 @@ def test_one_active_dataset_per_kind_province_and_year(coordinator):
     _row(coordinator, stored_path="2" * 32 + ".csv", year=2024).save()
     with pytest.raises(IntegrityError):
         _row(coordinator, stored_path="3" * 32 + ".csv").save()
+
+
+def test_one_active_survey_per_questionnaire_and_year(coordinator):
+    def survey(n: int, standard: str, **overrides) -> Dataset:
+        path = f"{n}" * 32 + "/" + "b" * 64 + ".parquet"
+        kind = Dataset.Kind.RESPONSES
+        return _row(coordinator, kind=kind, standard=standard, stored_path=path, **overrides)
+
+    survey(1, "SIPAS-TINH-XA-2025").save()
+    survey(2, "SIPAS-TINH-SO-2025").save()  # the departments' survey beside the communes'
+    with pytest.raises(IntegrityError):
+        survey(3, "SIPAS-TINH-XA-2025").save()
+
+
+def test_tables_and_sheets_stay_one_per_year_whatever_their_framework(coordinator):
+    _row(coordinator).save()
+    with pytest.raises(IntegrityError):
+        _row(coordinator, stored_path="1" * 32 + ".csv", standard="PAR-TINH-2025-KHAC").save()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from functools import cache
 
 from chiso import vi
 from chiso.documents import charts
@@ -46,6 +47,14 @@ class UnitRow:
     change: str
     significant: bool
     flags: str
+
+
+@cache
+def questionnaire_names() -> dict[str, str]:
+    """Questionnaire code → its Vietnamese name, for the embedded questionnaires."""
+    from chiso.sipas.questionnaire import embedded, embedded_names
+
+    return {embedded(n).code: embedded(n).name_vi for n in embedded_names()}
 
 
 def root(part: SurveyPart) -> str:

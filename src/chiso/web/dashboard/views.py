@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from chiso import vi
 from chiso.parindex.export import agency_name
@@ -28,11 +29,14 @@ def _filters(request) -> tuple[str, str | None]:
     return sort, request.GET.get("co_quan") or None
 
 
-def _chart_links(images: dict, keys, url_name: str, year: int) -> dict[str, dict[str, str]]:
-    """Template key → the chart's image URL (with its content version) and its title (alt text)."""
+def _chart_links(
+    images: dict, keys, url_name: str, year: int, query: str = ""
+) -> dict[str, dict[str, str]]:
+    """Template key → the chart's image URL (with its content version, and ``query`` such as the
+    questionnaire) and its title (alt text)."""
     return {
         key: {
-            "url": f"{reverse(url_name, args=[year, slug])}?v={images[slug].version}",
+            "url": f"{reverse(url_name, args=[year, slug])}?v={images[slug].version}{query}",
             "title": images[slug].title,
         }
         for slug, key in keys
@@ -128,16 +132,42 @@ def results_export(request, year: int):
     return download(content, f"diem-bi-tru-{year}.xlsx")
 
 
-def _survey(year: int):
-    source = datasets.survey_source(province=_province(), year=year)
+QUESTIONNAIRE = "bang_hoi"  # the query parameter choosing among a year's surveys
+
+
+def _survey(request, year: int):
+    """The survey of ``year`` the request asks for (``?bang_hoi=CODE``), else the first one."""
+    questionnaire = request.GET.get(QUESTIONNAIRE) or None
+    source = datasets.survey_source(province=_province(), year=year, questionnaire=questionnaire)
     if source is None:
+        if questionnaire:
+            raise Http404(f"Không có khảo sát năm {year} theo bảng hỏi {questionnaire}.")
         raise Http404(f"Chưa có dữ liệu khảo sát sự hài lòng năm {year}.")
     return source, datasets.survey_for(source)
 
 
+def _choices(year: int, current: str) -> list[dict[str, object]]:
+    """The year's surveys as links, when there is more than one to choose from."""
+    imported = datasets.surveys(province=_province(), year=year)
+    if len(imported) < 2:
+        return []
+    names = sipas.questionnaire_names()
+    return [
+        {
+            "code": d.standard,
+            "name": names.get(d.standard, d.standard),
+            "url": f"{reverse('survey', args=[year])}?{urlencode({QUESTIONNAIRE: d.standard})}",
+            "current": d.standard == current,
+        }
+        for d in imported
+    ]
+
+
 def survey(request, year: int):
     require_signed_in(request.user)
-    source, part = _survey(year)
+    source, part = _survey(request, year)
+    code = part.questionnaire.code
+    query = "" if source.demo else f"&{urlencode({QUESTIONNAIRE: code})}"
     sort = request.GET.get("sap_xep", "cao")
     if sort not in sipas.SORTS:
         sort = "cao"
@@ -159,7 +189,9 @@ def survey(request, year: int):
             "units": sipas.unit_rows(part, sort=sort),
             "has_changes": bool(part.changes),
             "sort": sort,
-            "charts": _chart_links(svgs, sipas.SURVEY_CHARTS, "survey_chart", year),
+            "charts": _chart_links(svgs, sipas.SURVEY_CHARTS, "survey_chart", year, query),
+            "choices": _choices(year, code),
+            "questionnaire_param": "" if source.demo else code,
         },
     )
 
@@ -179,7 +211,7 @@ def results_chart(request, year: int, name: str):
 def survey_chart(request, year: int, name: str):
     """One chart of the SIPAS page as an SVG file."""
     require_signed_in(request.user)
-    source, part = _survey(year)
+    source, part = _survey(request, year)
     image = sipas.chart_svgs(part, source).get(name)
     if image is None:
         raise Http404("Không có biểu đồ này.")
@@ -188,11 +220,14 @@ def survey_chart(request, year: int, name: str):
 
 def survey_export(request, year: int):
     require_signed_in(request.user)
-    source, part = _survey(year)
+    source, part = _survey(request, year)
     meta = {
         "questionnaire": part.questionnaire.code,
         "year": year,
         "source": part.source,
         "illustrative": source.demo or part.illustrative,
     }
-    return download(sipas.workbook(part, meta=meta), f"khao-sat-hai-long-{year}.xlsx")
+    # With several surveys in a year, each workbook says which questionnaire it is.
+    several = len(datasets.surveys(province=_province(), year=year)) > 1
+    suffix = f"-{part.questionnaire.code.lower()}" if several else ""
+    return download(sipas.workbook(part, meta=meta), f"khao-sat-hai-long-{year}{suffix}.xlsx")

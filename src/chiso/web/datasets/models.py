@@ -2,8 +2,8 @@
 
 The file itself lives under ``<DATA_DIR>/datasets/`` under a random name (``stored_path`` is
 relative to that folder, so the data folder can move); the user's file name is only shown. The
-newest import of a (kind, province, year) is the active one, the one the dashboard analyses; a
-coordinator may make an older one active again.
+newest import of a (kind, province, year) — for surveys, of a (province, year, questionnaire) — is
+the active one, the one the dashboard analyses; a coordinator may make an older one active again.
 """
 
 from __future__ import annotations
@@ -59,9 +59,16 @@ class Dataset(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "province", "year"],
-                condition=Q(active=True),
+                condition=Q(active=True) & ~Q(kind="responses"),
                 name="one_active_dataset",
-            )
+            ),
+            # A province may survey its communes and its departments in the same year, on
+            # different questionnaires: one active survey per questionnaire.
+            models.UniqueConstraint(
+                fields=["kind", "province", "year", "standard"],
+                condition=Q(active=True, kind="responses"),
+                name="one_active_survey_per_questionnaire",
+            ),
         ]
 
     def __str__(self) -> str:

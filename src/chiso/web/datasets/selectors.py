@@ -175,18 +175,46 @@ class SurveySource:
         return self.dataset.stored_path, self.previous.stored_path if self.previous else None
 
 
-def survey_source(*, province: str, year: int) -> SurveySource | None:
-    """The survey to show for ``province`` in ``year``; ``None`` when there is none at all."""
+def surveys(*, province: str, year: int) -> list[Dataset]:
+    """The active surveys of ``province`` in ``year``, one per questionnaire (a province may
+    survey its communes and its departments the same year), by questionnaire code."""
+    return list(
+        Dataset.objects.select_related("uploaded_by")
+        .filter(kind=Kind.RESPONSES, province=_canonical(province, year), year=year, active=True)
+        .order_by("standard")
+    )
+
+
+def survey_source(
+    *, province: str, year: int, questionnaire: str | None = None
+) -> SurveySource | None:
+    """The survey to show for ``province`` in ``year``: the one of ``questionnaire`` (a code such
+    as ``SIPAS-TINH-XA-2025``), else the first by code; ``None`` when there is no such survey."""
     from chiso.demo import sipas as demo
 
-    dataset = active(kind=Kind.RESPONSES, province=province, year=year)
-    if dataset is not None:
-        previous = active(kind=Kind.RESPONSES, province=province, year=year - 1)
+    imported = surveys(province=province, year=year)
+    if imported:
+        dataset = next(
+            (d for d in imported if questionnaire in (None, d.standard)),
+            None,
+        )
+        if dataset is None:
+            return None
         # Changes only compare like with like: the same questionnaire both years.
-        if previous is not None and previous.standard != dataset.standard:
-            previous = None
+        previous = (
+            Dataset.objects.select_related("uploaded_by")
+            .filter(
+                kind=Kind.RESPONSES,
+                province=_canonical(province, year - 1),
+                year=year - 1,
+                standard=dataset.standard,
+                active=True,
+            )
+            .first()
+        )
         return SurveySource(year, dataset, previous)
-    if _canonical(province, year) == DEMO_SURVEY_PROVINCE and year in demo.YEARS:
+    demo_year = _canonical(province, year) == DEMO_SURVEY_PROVINCE and year in demo.YEARS
+    if demo_year and questionnaire in (None, demo.questionnaire().code):
         return SurveySource(year, None)
     return None
 

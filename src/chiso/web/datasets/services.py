@@ -214,6 +214,15 @@ def _shown(exc: ValidationFailed, hidden: str, shown: str) -> ValidationFailed:
     return ValidationFailed(exc.message.replace(hidden, shown), problems)
 
 
+def _slot(*, kind: str, province: str, year: int, standard: str) -> dict[str, object]:
+    """The filter of the datasets a new active one replaces: the same kind, province and year,
+    and for surveys the same questionnaire (the database's constraints say the same)."""
+    slot: dict[str, object] = {"kind": kind, "province": province, "year": year}
+    if kind == Kind.RESPONSES:
+        slot["standard"] = standard
+    return slot
+
+
 def _collision(kind: str, year: int) -> str:
     return f"nhập hoặc dùng lại {Kind(kind).label.lower()} năm {year}"
 
@@ -230,11 +239,8 @@ def _register(
     placed: _Placed,
 ) -> Dataset:
     """The row and its audit entry; the previous active dataset steps down."""
-    current = list(
-        Dataset.objects.select_for_update().filter(
-            kind=kind, province=province, year=year, active=True
-        )
-    )
+    slot = _slot(kind=kind, province=province, year=year, standard=placed.standard)
+    current = list(Dataset.objects.select_for_update().filter(**slot, active=True))
     Dataset.objects.filter(pk__in=[d.pk for d in current]).update(active=False)
     dataset = Dataset(
         kind=kind,
@@ -249,8 +255,8 @@ def _register(
         uploaded_by=acting_user,
         active=True,
     )
-    # The first import of a (kind, province, year) has no active row to lock: two at once both
-    # insert, and one_active_dataset refuses the second. The database decides, not full_clean,
+    # The first import of a slot (see _slot) has no active row to lock: two at once both
+    # insert, and a unique constraint refuses the second. The database decides, not full_clean,
     # so that either way the loser reads the same message.
     dataset.full_clean(validate_constraints=False)
     with retry_on_collision(_collision(kind, year)):
@@ -277,7 +283,8 @@ def _register(
 
 @transaction.atomic
 def dataset_activate(*, acting_user: User, dataset: Dataset) -> Dataset:
-    """Make an older import of the same (kind, province, year) the one the dashboard uses."""
+    """Make an older import the one the dashboard uses, in place of the active one of the same
+    (kind, province, year) — for surveys, of the same questionnaire too."""
     require_coordinator(acting_user)
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
     if dataset.active:
@@ -287,11 +294,10 @@ def dataset_activate(*, acting_user: User, dataset: Dataset) -> Dataset:
             f"Không còn tệp của bộ dữ liệu '{dataset.original_name}' trên máy chủ; "
             "hãy nhập lại tệp."
         )
-    current = list(
-        Dataset.objects.select_for_update().filter(
-            kind=dataset.kind, province=dataset.province, year=dataset.year, active=True
-        )
+    slot = _slot(
+        kind=dataset.kind, province=dataset.province, year=dataset.year, standard=dataset.standard
     )
+    current = list(Dataset.objects.select_for_update().filter(**slot, active=True))
     Dataset.objects.filter(pk__in=[d.pk for d in current]).update(active=False)
     dataset.active = True
     with retry_on_collision(_collision(dataset.kind, dataset.year)):
