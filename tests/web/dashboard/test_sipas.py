@@ -27,6 +27,23 @@ def demo_part():
     return demo.report_part("Lạng Sơn", 2025)
 
 
+@pytest.fixture
+def import_survey(coordinator, upload):
+    """``import_survey(path, questionnaire, year=2025)``: imported by the coordinator."""
+
+    def run(path, questionnaire, year=2025):
+        return services.dataset_import(
+            acting_user=coordinator,
+            kind=Dataset.Kind.RESPONSES,
+            province="Lạng Sơn",
+            year=year,
+            uploaded_file=upload(path),
+            questionnaire=questionnaire,
+        )
+
+    return run
+
+
 def test_anonymous_is_sent_to_login(client):
     for url in (URL, reverse("survey_export", args=[2025])):
         response = client.get(url)
@@ -93,17 +110,10 @@ def test_xlsx_export_is_the_core_layout(client, member, demo_part):
     assert info["illustrative"] == "True"
 
 
-def test_imported_survey_replaces_the_demo(client, coordinator, survey_csv, upload):
+def test_imported_survey_replaces_the_demo(client, coordinator, survey_csv, import_survey):
     from chiso.documents.report import survey_part
 
-    dataset = services.dataset_import(
-        acting_user=coordinator,
-        kind=Dataset.Kind.RESPONSES,
-        province="Lạng Sơn",
-        year=2025,
-        uploaded_file=upload(survey_csv),
-        questionnaire="tinh-xa-2025",
-    )
+    dataset = import_survey(survey_csv, "tinh-xa-2025")
     from chiso.web.datasets.storage import path_of
 
     part = survey_part(path_of(dataset), year=2025)
@@ -121,15 +131,8 @@ def test_imported_survey_replaces_the_demo(client, coordinator, survey_csv, uplo
     assert info["illustrative"] == "False"
 
 
-def test_imported_survey_of_a_year_without_demo(client, coordinator, survey_csv, upload):
-    services.dataset_import(
-        acting_user=coordinator,
-        kind=Dataset.Kind.RESPONSES,
-        province="Lạng Sơn",
-        year=2023,
-        uploaded_file=upload(survey_csv),
-        questionnaire="tinh-xa-2025",
-    )
+def test_imported_survey_of_a_year_without_demo(client, coordinator, survey_csv, import_survey):
+    import_survey(survey_csv, "tinh-xa-2025", 2023)
     client.force_login(coordinator)
     assert client.get("/ket-qua/2023/sipas/").status_code == 200
     assert 'href="/ket-qua/2023/sipas/"' in client.get("/ket-qua/2023/").content.decode()
@@ -166,26 +169,16 @@ def department_csv(tmp_path_factory):
 
 
 @pytest.fixture
-def two_surveys(coordinator, survey_csv, department_csv, upload):
-    """``import_survey(path, questionnaire)``, and both surveys of 2025 imported once."""
-
-    def import_survey(path, questionnaire):
-        return services.dataset_import(
-            acting_user=coordinator,
-            kind=Dataset.Kind.RESPONSES,
-            province="Lạng Sơn",
-            year=2025,
-            uploaded_file=upload(path),
-            questionnaire=questionnaire,
-        )
-
-    communes = import_survey(survey_csv, "tinh-xa-2025")
-    departments = import_survey(department_csv, "tinh-so-2025")
-    return import_survey, communes, departments
+def two_surveys(import_survey, survey_csv, department_csv):
+    """Both surveys of 2025, the communes' and the departments', imported once."""
+    return (
+        import_survey(survey_csv, "tinh-xa-2025"),
+        import_survey(department_csv, "tinh-so-2025"),
+    )
 
 
 def test_a_second_questionnaire_is_a_second_survey_not_a_replacement(two_surveys):
-    _, communes, departments = two_surveys
+    communes, departments = two_surveys
     communes.refresh_from_db()
     assert communes.active and departments.active
     assert (communes.standard, departments.standard) == (XA, SO)
@@ -237,8 +230,10 @@ def test_an_unknown_questionnaire_is_404(client, leader, two_surveys):
         assert client.get(url, {"bang_hoi": "SIPAS-KHAC"}).status_code == 404
 
 
-def test_a_new_import_replaces_only_its_own_questionnaire(coordinator, survey_csv, two_surveys):
-    import_survey, communes, departments = two_surveys
+def test_a_new_import_replaces_only_its_own_questionnaire(
+    coordinator, import_survey, survey_csv, two_surveys
+):
+    communes, departments = two_surveys
     newer = import_survey(survey_csv, "tinh-xa-2025")
     communes.refresh_from_db()
     departments.refresh_from_db()
@@ -249,15 +244,8 @@ def test_a_new_import_replaces_only_its_own_questionnaire(coordinator, survey_cs
     assert communes.active and not newer.active and departments.active
 
 
-def test_one_survey_a_year_shows_no_choice(client, leader, coordinator, survey_csv, upload):
-    services.dataset_import(
-        acting_user=coordinator,
-        kind=Dataset.Kind.RESPONSES,
-        province="Lạng Sơn",
-        year=2025,
-        uploaded_file=upload(survey_csv),
-        questionnaire="tinh-xa-2025",
-    )
+def test_one_survey_a_year_shows_no_choice(client, leader, survey_csv, import_survey):
+    import_survey(survey_csv, "tinh-xa-2025")
     client.force_login(leader)
     response = client.get(URL)
     assert response.context["choices"] == []
