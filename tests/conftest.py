@@ -16,10 +16,12 @@ settings.register_profile("default", deadline=None, print_blob=True)
 settings.register_profile("thorough", deadline=None, print_blob=True, max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-# Helper modules of the tests: hostile inputs for the *_fuzz tests (tests/hostile.py) and a real
-# server in another process (tests/web/httpkit.py). Test files are imported by path, not as a
-# package, so each helper is registered under a name they can import: `import hostile`.
-for _name, _path in {"hostile": "hostile.py", "httpkit": "web/httpkit.py"}.items():
+# Helper modules of the tests: hostile inputs for the *_fuzz tests (tests/hostile.py), a real
+# server in another process (tests/web/httpkit.py), sample content and files
+# (tests/web/samples.py). Test files are imported by path, not as a package, so each helper is
+# registered under a name they can import: `import hostile`.
+_HELPERS = {"hostile": "hostile.py", "httpkit": "web/httpkit.py", "samples": "web/samples.py"}
+for _name, _path in _HELPERS.items():
     _spec = importlib.util.spec_from_file_location(_name, Path(__file__).parent / _path)
     _module = importlib.util.module_from_spec(_spec)
     sys.modules[_name] = _module

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 
 from chiso.errors import ChisoError, ValidationFailed
@@ -439,6 +440,31 @@ def snapshot(*folders: Path, ignore: Sequence[str] = ()) -> tuple[dict[str, int]
         str(p) for folder in folders if folder.exists() for p in folder.rglob("*") if p.is_file()
     )
     return counts, files
+
+
+# Settings of the web property tests: each example is a request with database work (slow), and
+# the Django fixtures are function-scoped on purpose — every example runs in the test's one
+# transaction, which is rolled back at the end.
+WEB = settings(
+    max_examples=20,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+
+
+def stored_once_or_unchanged(before: tuple, after: tuple, model: str) -> None:
+    """After one upload (snapshots around it): one more ``model`` row and one more file, or
+    nothing written at all."""
+    added = after[0][model] - before[0][model]
+    if added:
+        assert added == 1 and len(after[1]) == len(before[1]) + 1
+        event("stored")
+    else:
+        assert after == before
+        event("refused")
 
 
 def check_answer(response: Any) -> None:

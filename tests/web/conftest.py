@@ -18,6 +18,7 @@ from pathlib import Path
 
 import django
 import pytest
+import samples
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chiso.web.settings")
 django.setup()
@@ -99,44 +100,13 @@ def foreign(campaign):
 def fill():
     """``fill(contribution, note)``: complete content for every item (helpers are fixtures
     because the suite imports test files by path, not as a package)."""
-    return _filled
+    return samples.contribution_content
 
 
 @pytest.fixture
 def post_body():
     """``post_body(contribution, action, note)``: the contribution page's POST, all filled."""
     return _form_data
-
-
-def _filled(contribution, note: str = ""):
-    """Complete content for every item of ``contribution``: causes, responsibility and one
-    solution per item (owner the agency, deadline 31/12 of the next year, all lost points)."""
-    from datetime import date
-
-    from chiso.web.campaigns.services import ContributionContent, ItemText
-    from chiso.web.campaigns.solutions import SolutionText
-
-    items = contribution.items.select_related("assignment", "contribution__agency")
-    return ContributionContent(
-        general_text=f"Ý kiến chung {note}".strip(),
-        items={
-            item.assignment.code: ItemText(
-                causes=f"Nguyên nhân {item.assignment.code} {note}",
-                responsibility_agency="Lãnh đạo cơ quan",
-                responsibility_unit="Phòng chuyên môn",
-                responsibility_individual="Chuyên viên phụ trách",
-                solutions=(
-                    SolutionText(
-                        text=f"Giải pháp {item.assignment.code}",
-                        owner=item.contribution.agency.name,
-                        deadline=date(contribution.campaign.year + 1, 12, 31),
-                        expected_points=item.assignment.lost,
-                    ),
-                ),
-            )
-            for item in items
-        },
-    )
 
 
 def _form_data(contribution, action: str, note: str = "") -> dict[str, str]:
@@ -163,6 +133,41 @@ def _form_data(contribution, action: str, note: str = "") -> dict[str, str]:
             f"{prefix}-1-expected_points": "",
         }
     return data
+
+
+# -- uploads and actions (attachments, evidence, their fuzz and security tests) ------------------
+
+
+@pytest.fixture
+def upload_dir(settings, tmp_path):
+    """A private upload folder per test (10 MB per file), so the folder can be listed exactly.
+    Modules where every test uploads make it autouse by overriding: ``upload_dir(upload_dir)``."""
+    settings.CHISO_UPLOAD_DIR = tmp_path / "uploads"
+    settings.CHISO_MAX_UPLOAD_MB = 10
+    return settings.CHISO_UPLOAD_DIR
+
+
+@pytest.fixture
+def make_action(coordinator):
+    """``make_action(contribution)``: an action on the contribution's first item, owned by its
+    agency, as the service makes one from an accepted solution."""
+    from datetime import date
+
+    from chiso.web.actions.models import Action
+
+    def make(contribution):
+        item = contribution.items.select_related("assignment").order_by("assignment__position")[0]
+        return Action.objects.create(
+            campaign=contribution.campaign,
+            assignment=item.assignment,
+            owner_agency=contribution.agency,
+            title=f"Khắc phục {item.assignment.code}",
+            deadline=date(contribution.campaign.year + 1, 12, 31),
+            expected_points=item.assignment.lost,
+            created_by=coordinator,
+        )
+
+    return make
 
 
 # -- imported files (tests/web/dashboard, datasets, actions) ---------------------------------------

@@ -16,14 +16,15 @@ test database. Each command configures Django from the environment it is given
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import sys
 import threading
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
+
+import samples
 
 PASSWORD = "kiem-thu-su-co-2026"
 WRITER = "STP"  # the agency whose draft the online-backup writer keeps saving
@@ -35,34 +36,6 @@ def _django() -> None:
     import django
 
     django.setup()
-
-
-def _content(contribution, note: str):
-    """Causes, responsibility and one solution for every item (as tests/web/conftest.py)."""
-    from chiso.web.campaigns.services import ContributionContent, ItemText
-    from chiso.web.campaigns.solutions import SolutionText
-
-    items = contribution.items.select_related("assignment", "contribution__agency")
-    return ContributionContent(
-        general_text=f"Ý kiến chung {note}",
-        items={
-            item.assignment.code: ItemText(
-                causes=f"Nguyên nhân {item.assignment.code} {note}",
-                responsibility_agency="Lãnh đạo cơ quan",
-                responsibility_unit="Phòng chuyên môn",
-                responsibility_individual="Chuyên viên phụ trách",
-                solutions=(
-                    SolutionText(
-                        text=f"Giải pháp {item.assignment.code}",
-                        owner=item.contribution.agency.name,
-                        deadline=date(contribution.campaign.year + 1, 12, 31),
-                        expected_points=item.assignment.lost,
-                    ),
-                ),
-            )
-            for item in items
-        },
-    )
 
 
 def _submit_form(contribution, note: str) -> dict[str, str]:
@@ -90,16 +63,6 @@ def _upload(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
-
-
-def _docx() -> bytes:
-    import docx
-
-    document = docx.Document()
-    document.add_paragraph("Báo cáo kèm tham luận")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def setup() -> dict:
@@ -132,7 +95,9 @@ def setup() -> dict:
     )
     own = campaign.contributions.get(agency__code="BDT")
     services.contribution_save_draft(
-        acting_user=members["BDT"], contribution=own, content=_content(own, "bản nháp")
+        acting_user=members["BDT"],
+        contribution=own,
+        content=samples.contribution_content(own, "bản nháp"),
     )
     folder = Path(os.environ["CHISO_DATA_DIR"]).parent / "demo-files"
     export_demo(folder)
@@ -163,7 +128,9 @@ def populate() -> dict:
         acting_user=member, contribution=own, uploaded_file=_upload("bao-cao.pdf", PDF)
     )
     services.attachment_add(
-        acting_user=member, contribution=own, uploaded_file=_upload("phu-luc.docx", _docx())
+        acting_user=member,
+        contribution=own,
+        uploaded_file=_upload("phu-luc.docx", samples.docx("Báo cáo kèm tham luận")),
     )
     services.contribution_submit(acting_user=member, contribution=own)
     services.contribution_accept(acting_user=coordinator, contribution=own)

@@ -8,6 +8,7 @@ import zipfile
 import zlib
 
 import pytest
+import samples
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,10 +24,9 @@ User = get_user_model()
 
 
 @pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.CHISO_UPLOAD_DIR = tmp_path / "uploads"
-    settings.CHISO_MAX_UPLOAD_MB = 10
-    return settings.CHISO_UPLOAD_DIR
+def upload_dir(upload_dir):
+    """Every test here uploads: the private folder of tests/web/conftest.py for each."""
+    return upload_dir
 
 
 def png() -> bytes:
@@ -46,16 +46,6 @@ def png() -> bytes:
 
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 32
-
-
-def docx() -> bytes:
-    import docx as python_docx
-
-    document = python_docx.Document()
-    document.add_paragraph("Minh chứng")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def xlsx() -> bytes:
@@ -90,7 +80,7 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
     ("build", "kind"),
     [
         (lambda: PDF, "pdf"),
-        (docx, "docx"),
+        (samples.docx, "docx"),
         (xlsx, "xlsx"),
         (png, "png"),
         (lambda: JPEG, "jpeg"),
@@ -127,13 +117,13 @@ def test_a_zip_without_the_office_parts_is_not_a_document():
 
 def test_an_executable_with_a_docx_appended_is_refused():
     """zipfile opens self-extracting archives; the file must start as a ZIP."""
-    content = EXE + docx()
+    content = EXE + samples.docx()
     assert zipfile.is_zipfile(io.BytesIO(content))
     assert files.sniff(io.BytesIO(content)) is None
 
 
 def test_sniff_leaves_the_stream_at_the_start():
-    stream = io.BytesIO(docx())
+    stream = io.BytesIO(samples.docx())
     files.sniff(stream)
     assert stream.tell() == 0
 

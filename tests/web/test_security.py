@@ -497,31 +497,14 @@ def test_attachment_names_cannot_leave_the_upload_folder(
         download.close()
 
 
-def _action(contribution, coordinator):
-    from datetime import date
-
-    from chiso.web.actions.models import Action
-
-    item = contribution.items.select_related("assignment").order_by("assignment__position")[0]
-    return Action.objects.create(
-        campaign=contribution.campaign,
-        assignment=item.assignment,
-        owner_agency=contribution.agency,
-        title=f"Khắc phục {item.assignment.code}",
-        deadline=date(contribution.campaign.year + 1, 12, 31),
-        expected_points=item.assignment.lost,
-        created_by=coordinator,
-    )
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("template", HOSTILE, ids=HOSTILE_IDS)
 def test_evidence_names_cannot_leave_the_upload_folder(
-    client, member, own, coordinator, sandbox, settings, template
+    client, member, own, make_action, sandbox, settings, template
 ):
     from chiso.web.actions.services import evidence_path
 
-    action = _action(own, coordinator)
+    action = make_action(own)
     client.force_login(member)
     url = reverse("evidence_add", args=[action.pk])
     response = _post_file(client, url, {"note": ""}, template.format(ext=".pdf"), PDF_BYTES)
@@ -587,7 +570,7 @@ def test_conference_yaml_names_never_touch_the_disk(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("template", HOSTILE, ids=HOSTILE_IDS)
-def test_the_services_clean_raw_names_too(member, own, coordinator, sandbox, settings, template):
+def test_the_services_clean_raw_names_too(member, own, make_action, sandbox, settings, template):
     """Called directly with the raw name (Django's parser bypassed): the same guarantees."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -602,7 +585,7 @@ def test_the_services_clean_raw_names_too(member, own, coordinator, sandbox, set
     name = template.format(ext=".pdf")
     attachment = attachment_add(acting_user=member, contribution=own, uploaded_file=raw(name))
     evidence = evidence_add(
-        acting_user=member, action=_action(own, coordinator), uploaded_file=raw(name), note=""
+        acting_user=member, action=make_action(own), uploaded_file=raw(name), note=""
     )
     for row in (attachment, evidence):
         _harmless(row.original_name)

@@ -79,3 +79,9 @@ def sheet_with(demo_files, tmp_path):
         return target
 
     return make
+
+
+@pytest.fixture
+def action(own, make_action):
+    """An action of the member's agency (BDT)."""
+    return make_action(own)

@@ -3,7 +3,6 @@
 import hashlib
 import io
 import zipfile
-from datetime import date
 from io import BytesIO
 
 import pytest
@@ -27,36 +26,15 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.CHISO_UPLOAD_DIR = tmp_path / "uploads"
-    settings.CHISO_MAX_UPLOAD_MB = 10
-    return settings.CHISO_UPLOAD_DIR
-
-
-def _action(contribution, coordinator) -> Action:
-    """An action on the contribution's first item, owned by its agency (as the service makes)."""
-    item = contribution.items.select_related("assignment").order_by("assignment__position")[0]
-    return Action.objects.create(
-        campaign=contribution.campaign,
-        assignment=item.assignment,
-        owner_agency=contribution.agency,
-        title=f"Khắc phục {item.assignment.code}",
-        deadline=date(contribution.campaign.year + 1, 12, 31),
-        expected_points=item.assignment.lost,
-        created_by=coordinator,
-    )
+def upload_dir(upload_dir):
+    """Every test here uploads: the private folder of tests/web/conftest.py for each."""
+    return upload_dir
 
 
 @pytest.fixture
-def action(own, coordinator):
-    """An action of the member's agency (BDT)."""
-    return _action(own, coordinator)
-
-
-@pytest.fixture
-def foreign_action(foreign, coordinator):
+def foreign_action(foreign, make_action):
     """An action of another agency (STP)."""
-    return _action(foreign, coordinator)
+    return make_action(foreign)
 
 
 def _upload(name="minh-chung.pdf", content=PDF) -> SimpleUploadedFile:

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+import samples
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -19,20 +20,9 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 
 @pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.CHISO_UPLOAD_DIR = tmp_path / "uploads"
-    settings.CHISO_MAX_UPLOAD_MB = 10
-    return settings.CHISO_UPLOAD_DIR
-
-
-def _docx() -> bytes:
-    import docx
-
-    document = docx.Document()
-    document.add_paragraph("Minh chứng tham luận")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+def upload_dir(upload_dir):
+    """Every test here uploads: the private folder of tests/web/conftest.py for each."""
+    return upload_dir
 
 
 def _xlsx() -> bytes:
@@ -62,7 +52,7 @@ def _add(user, contribution, name="minh-chung.pdf", content=PDF):
     ("name", "build", "kind"),
     [
         ("bao-cao.pdf", lambda: PDF, "pdf"),
-        ("Báo cáo.docx", _docx, "docx"),
+        ("Báo cáo.docx", samples.docx, "docx"),
         ("so.xlsx", _xlsx, "xlsx"),
     ],
 )
@@ -298,7 +288,10 @@ def test_leader_can_download_but_not_upload_or_remove(client, member, leader, ow
 
 def test_coordinator_can_upload_and_remove_through_the_page(client, coordinator, own):
     client.force_login(coordinator)
-    client.post(reverse("attachment_add", args=[own.pk]), {"file": _upload("a.docx", _docx())})
+    client.post(
+        reverse("attachment_add", args=[own.pk]),
+        {"file": _upload("a.docx", samples.docx("Minh chứng tham luận"))},
+    )
     attachment = Attachment.objects.get()
     assert attachment.content_type == "docx"
     client.post(reverse("attachment_remove", args=[own.pk, attachment.pk]))

@@ -8,20 +8,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 import hostile
 
 pytestmark = pytest.mark.django_db
-WEB = settings(
-    max_examples=20,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-)
+WEB = hostile.WEB
 TEXT = hostile.control_text(60) | st.sampled_from(
     (*hostile.WEIRD_TEXT, *hostile.FORMULAS, "*không khép", "**đậm**", "a\nb\n\n*c*")
 )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 import hostile
@@ -20,14 +20,7 @@ pytestmark = pytest.mark.django_db
 EXAMPLE = (
     Path(__file__).resolve().parents[3] / "examples" / "giay-moi-sipas-par-index-2025-da-sua.yaml"
 ).read_text(encoding="utf-8")
-WEB = settings(
-    max_examples=20,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-)
+WEB = hostile.WEB
 CONTENTS = st.one_of(
     hostile.yaml_edits(EXAMPLE).map(lambda text: text.encode("utf-8", "surrogatepass")),
     st.binary(max_size=2048),

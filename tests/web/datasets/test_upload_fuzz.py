@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import hostile
@@ -20,14 +20,7 @@ from chiso.tabular import MAX_BYTES
 
 pytestmark = pytest.mark.django_db
 URL = "/du-lieu/nhap/"
-WEB = settings(
-    max_examples=25,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-)
+WEB = settings(hostile.WEB, max_examples=25)
 DEMO = (
     "ket-qua-cac-tinh-2025.csv",
     "ket-qua-cac-tinh-2025.xlsx",
