@@ -38,27 +38,6 @@ def _django() -> None:
     django.setup()
 
 
-def _submit_form(contribution, note: str) -> dict[str, str]:
-    """The POST body of the contribution page's "Nộp tham luận", every item filled."""
-    data = {"action": "submit", "general_text": f"Ý kiến chung {note}"}
-    year = contribution.campaign.year + 1
-    for item in contribution.items.select_related("assignment", "contribution__agency"):
-        data[f"{item.pk}-causes"] = f"Nguyên nhân {item.assignment.code} {note}"
-        data[f"{item.pk}-responsibility_agency"] = "Lãnh đạo cơ quan"
-        data[f"{item.pk}-responsibility_unit"] = "Phòng chuyên môn"
-        data[f"{item.pk}-responsibility_individual"] = "Chuyên viên"
-        prefix = f"{item.pk}-sol"
-        data |= {
-            f"{prefix}-TOTAL_FORMS": "1",
-            f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-0-text": f"Giải pháp {item.assignment.code}",
-            f"{prefix}-0-owner": item.contribution.agency.name,
-            f"{prefix}-0-deadline": f"{year}-12-31",
-            f"{prefix}-0-expected_points": str(item.assignment.lost).replace(".", ","),
-        }
-    return data
-
-
 def _upload(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -107,7 +86,7 @@ def setup() -> dict:
         "coordinator": coordinator.username,
         "member": members["BDT"].username,
         "password": PASSWORD,
-        "submit_form": _submit_form(own, "nộp"),
+        "submit_form": samples.contribution_form(own, "submit", "nộp"),
         "sheet": str(folder / "bang-diem-lang-son-2025.csv"),
         "results": str(folder / "ket-qua-cac-tinh-2025.csv"),
     }

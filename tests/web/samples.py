@@ -39,6 +39,32 @@ def contribution_content(contribution, note: str = ""):
     )
 
 
+def contribution_form(contribution, action: str, note: str = "") -> dict[str, str]:
+    """The POST body the contribution page sends, with every item filled: its text fields and
+    its solution rows (a formset prefixed ``<item id>-sol``: one filled row, one blank row)."""
+    data = {"action": action, "general_text": f"Ý kiến chung {note}"}
+    year = contribution.campaign.year + 1
+    for item in contribution.items.select_related("assignment", "contribution__agency"):
+        data[f"{item.pk}-causes"] = f"Nguyên nhân {item.assignment.code} {note}"
+        data[f"{item.pk}-responsibility_agency"] = "Lãnh đạo cơ quan"
+        data[f"{item.pk}-responsibility_unit"] = "Phòng chuyên môn"
+        data[f"{item.pk}-responsibility_individual"] = "Chuyên viên"
+        prefix = f"{item.pk}-sol"
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "2",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-0-text": f"Giải pháp {item.assignment.code}",
+            f"{prefix}-0-owner": item.contribution.agency.name,
+            f"{prefix}-0-deadline": f"{year}-12-31",
+            f"{prefix}-0-expected_points": str(item.assignment.lost).replace(".", ","),
+            f"{prefix}-1-text": "",
+            f"{prefix}-1-owner": item.contribution.agency.name,
+            f"{prefix}-1-deadline": "",
+            f"{prefix}-1-expected_points": "",
+        }
+    return data
+
+
 def docx(text: str = "Minh chứng") -> bytes:
     """A real one-paragraph DOCX, as Word saves one."""
     import docx as python_docx
